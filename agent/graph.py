@@ -1,0 +1,65 @@
+"""The default graph, and loading the graph named by the GRAPH setting.
+
+A graph factory receives the checkpointer (and `settings`, if it has a
+parameter of that name) and returns a compiled graph. The server assumes only
+that the graph's state has a `messages` channel with LangGraph's message reducer.
+"""
+
+import importlib
+import inspect
+from typing import Any
+
+from langchain_core.messages import BaseMessage, trim_messages
+from langchain_core.messages.utils import count_tokens_approximately
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.prebuilt import ToolNode, tools_condition
+
+from agent.model import make_chat_model
+from agent.tools import default_tools
+from settings import Settings
+
+
+def build_graph(checkpointer: BaseCheckpointSaver, settings: Settings) -> CompiledStateGraph:
+    """A chat model bound to the calculator and the clock, looping until it answers."""
+    tools = default_tools()
+    model = make_chat_model(settings).bind_tools(tools)
+
+    async def agent(state: MessagesState) -> dict[str, list[BaseMessage]]:
+        messages = fit_context(state["messages"], settings.context_tokens)
+        return {"messages": [await model.ainvoke(messages)]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("agent", agent)
+    graph.add_node("tools", ToolNode(tools, handle_tool_errors=True))
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", tools_condition, ["tools", END])
+    graph.add_edge("tools", "agent")
+    return graph.compile(checkpointer=checkpointer)
+
+
+def fit_context(messages: list[BaseMessage], budget: int | None) -> list[BaseMessage]:
+    """The latest messages that fit `budget` tokens, starting on a user turn; all if no budget."""
+    if budget is None:
+        return messages
+    return trim_messages(
+        messages,
+        max_tokens=budget,
+        token_counter=count_tokens_approximately,
+        strategy="last",
+        start_on="human",
+        include_system=True,
+        allow_partial=False,
+    )
+
+
+def load_graph(
+    reference: str, *, checkpointer: BaseCheckpointSaver, settings: Settings
+) -> Any:
+    """Build the graph of `package.module:factory`."""
+    module_name, _, factory_name = reference.partition(":")
+    factory = getattr(importlib.import_module(module_name), factory_name)
+    if "settings" in inspect.signature(factory).parameters:
+        return factory(checkpointer, settings=settings)
+    return factory(checkpointer)

@@ -1,0 +1,70 @@
+"""One run's events: an append-only buffer that any number of streams follow.
+
+The run task appends; each SSE response follows from the sequence number its
+client has seen, so a client that disconnects and comes back (or a second
+client that joins) misses nothing. The buffer keeps the latest
+`max_events` events; older ones are dropped first.
+"""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+from ag_ui.core import BaseEvent
+
+TERMINAL_TYPES = ('{"type":"RUN_FINISHED"', '{"type":"RUN_ERROR"')
+
+
+class Run:
+    def __init__(self, *, run_id: str, thread_id: str, max_events: int) -> None:
+        self.run_id = run_id
+        self.thread_id = thread_id
+        self.task: asyncio.Task[None] | None = None
+        self.finished_at: float | None = None  # time.monotonic()
+        self.publishing = False  # events also go to the run_events table
+        self._events: list[str] = []  # JSON text of each event
+        self._first_seq = 1
+        self._max_events = max_events
+        self._wake = asyncio.Event()
+
+    @property
+    def done(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def last_seq(self) -> int:
+        return self._first_seq + len(self._events) - 1
+
+    def append(self, event: BaseEvent) -> None:
+        self._events.append(event.model_dump_json(by_alias=True))
+        if len(self._events) > self._max_events:
+            drop = len(self._events) - self._max_events
+            del self._events[:drop]
+            self._first_seq += drop
+        self._wake.set()
+        self._wake = asyncio.Event()
+
+    def finish(self) -> None:
+        self.finished_at = time.monotonic()
+        self._wake.set()
+
+    def events_after(self, seq: int) -> list[tuple[int, str]]:
+        start = max(seq + 1, self._first_seq)
+        return [(s, self._events[s - self._first_seq]) for s in range(start, self.last_seq + 1)]
+
+    async def follow(self, after: int) -> AsyncIterator[tuple[int, str]]:
+        """Every event after `after`, live, until the run's last one."""
+        seq = max(after, self._first_seq - 1)
+        while True:
+            wake = self._wake
+            while seq < self.last_seq:
+                seq += 1
+                if seq >= self._first_seq:
+                    yield seq, self._events[seq - self._first_seq]
+            if self.done:
+                return
+            await wake.wait()
+
+    async def wait_for_change(self) -> None:
+        if not self.done:
+            await self._wake.wait()

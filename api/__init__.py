@@ -1,0 +1,1 @@
+"""The HTTP surface: routes, the SSE response, errors and dependencies."""

@@ -1,0 +1,64 @@
+"""Everything the server holds open, created once in the lifespan and torn down in reverse."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+
+from agent.graph import load_graph
+from agent.runs import RunRegistry
+from db.embedded import embedded_postgres
+from db.pools import asyncpg_pool, checkpoint_pool
+from db.recorder import MessageRecorder
+from db.runs import RunCoordinator
+from db.schema import migrate
+from settings import Settings
+
+log = logging.getLogger(__name__)
+DRAIN_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Resources:
+    settings: Settings
+    pool: asyncpg.Pool
+    checkpointer: AsyncPostgresSaver
+    graph: Any
+    recorder: MessageRecorder
+    runs: RunRegistry
+
+
+@asynccontextmanager
+async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
+    async with AsyncExitStack() as stack:
+        url = settings.database_url
+        if url is None:
+            url = await stack.enter_async_context(embedded_postgres(settings.data_dir))
+            log.info("using the embedded PostgreSQL in %s", settings.data_dir.resolve())
+        pool = await stack.enter_async_context(asyncpg_pool(url, settings))
+        await migrate(pool)
+        checkpoints = await stack.enter_async_context(checkpoint_pool(url, settings))
+        checkpointer = AsyncPostgresSaver(checkpoints)
+        await checkpointer.setup()
+        graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings)
+
+        coordinator = RunCoordinator(url, pool)
+        await coordinator.open()
+        stack.push_async_callback(coordinator.close)
+        recorder = MessageRecorder(pool)
+        stack.push_async_callback(recorder.drain, DRAIN_TIMEOUT)
+        runs = RunRegistry(graph=graph, coordinator=coordinator, recorder=recorder, settings=settings)
+        await runs.open()
+        stack.push_async_callback(lambda: runs.shutdown(grace=settings.shutdown_grace_seconds))
+        yield Resources(
+            settings=settings,
+            pool=pool,
+            checkpointer=checkpointer,
+            graph=graph,
+            recorder=recorder,
+            runs=runs,
+        )

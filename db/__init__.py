@@ -1,0 +1,1 @@
+"""Everything PostgreSQL: pools, schema, message rows, runs, the embedded server."""

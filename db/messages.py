@@ -1,0 +1,104 @@
+"""Message rows and the threads table: what the thread list and history views read."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+UPSERT_THREAD = """
+INSERT INTO threads (thread_id, title, created_at, updated_at) VALUES ($1, $2, $3, $3)
+ON CONFLICT (thread_id) DO UPDATE SET
+    title = COALESCE(threads.title, EXCLUDED.title),
+    updated_at = GREATEST(threads.updated_at, EXCLUDED.updated_at)
+"""
+
+INSERT_MESSAGES = """
+WITH inserted AS (
+    INSERT INTO messages (thread_id, run_id, message_id, role, content,
+                          tool_name, tool_call_id, tool_args, created_at)
+    SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[],
+                                 $7::text[], $8::jsonb[], $9::timestamptz[])
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+)
+UPDATE threads SET message_count = message_count + (SELECT count(*) FROM inserted)
+WHERE thread_id = $1
+"""
+
+SELECT_THREADS = """
+SELECT thread_id, title, created_at, updated_at, message_count FROM threads
+WHERE $2::timestamptz IS NULL OR updated_at < $2
+ORDER BY updated_at DESC, thread_id DESC
+LIMIT $1
+"""
+
+SELECT_MESSAGES = """
+SELECT run_id, message_id, role, content, tool_name, tool_call_id, tool_args, created_at
+FROM messages WHERE thread_id = $1 ORDER BY created_at, id
+"""
+
+SELECT_THREAD_EXISTS = "SELECT EXISTS (SELECT 1 FROM threads WHERE thread_id = $1)"
+DELETE_THREAD = "DELETE FROM threads WHERE thread_id = $1"
+DELETE_RUNS = "DELETE FROM runs WHERE thread_id = $1"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """One recorded message: user, assistant, tool_call or tool."""
+
+    message_id: str
+    role: str
+    content: str
+    created_at: datetime
+    tool_name: str | None = None
+    tool_call_id: str | None = None
+    tool_args: str | None = None  # JSON text
+
+
+async def insert_messages(
+    pool: asyncpg.Pool,
+    *,
+    thread_id: str,
+    run_id: str | None,
+    title: str | None,
+    rows: list[MessageRow],
+) -> None:
+    """Record `rows` once each (a repeated write inserts nothing) and update the thread."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(UPSERT_THREAD, thread_id, title, min(r.created_at for r in rows))
+        await conn.execute(
+            INSERT_MESSAGES,
+            thread_id,
+            run_id,
+            [r.message_id for r in rows],
+            [r.role for r in rows],
+            [r.content for r in rows],
+            [r.tool_name for r in rows],
+            [r.tool_call_id for r in rows],
+            [r.tool_args for r in rows],
+            [r.created_at for r in rows],
+        )
+
+
+async def list_threads(
+    pool: asyncpg.Pool, *, limit: int, before: datetime | None
+) -> list[dict[str, Any]]:
+    """Threads, most recently updated first."""
+    return [dict(row) for row in await pool.fetch(SELECT_THREADS, limit, before)]
+
+
+async def list_messages(pool: asyncpg.Pool, *, thread_id: str) -> list[dict[str, Any]]:
+    """A thread's recorded rows, oldest first."""
+    return [dict(row) for row in await pool.fetch(SELECT_MESSAGES, thread_id)]
+
+
+async def thread_exists(pool: asyncpg.Pool, *, thread_id: str) -> bool:
+    return bool(await pool.fetchval(SELECT_THREAD_EXISTS, thread_id))
+
+
+async def delete_thread(pool: asyncpg.Pool, *, thread_id: str) -> None:
+    """Remove a thread's rows and its runs."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(DELETE_THREAD, thread_id)
+        await conn.execute(DELETE_RUNS, thread_id)

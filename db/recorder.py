@@ -1,0 +1,83 @@
+"""Writes message rows in the background, off the path of the stream.
+
+Each write is its own task, kept in a set until it is done so the event loop
+cannot garbage-collect it mid-write. A failing write is retried with capped
+exponential back-off until it lands; rows are idempotent (unique per thread and
+message), so a retry that follows a write which did land inserts nothing.
+`drain()` awaits every outstanding write at shutdown.
+"""
+
+import asyncio
+import logging
+
+import asyncpg
+
+from db.messages import MessageRow, insert_messages
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY_DELAY = 0.1
+MAX_RETRY_DELAY = 5.0
+# Errors a retry cannot mend: the rows themselves are at fault (a bug), not the database.
+PERMANENT_ERRORS = (
+    asyncpg.DataError,
+    asyncpg.IntegrityConstraintViolationError,
+    asyncpg.SyntaxOrAccessError,
+)
+
+
+class MessageRecorder:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def record(
+        self, *, thread_id: str, run_id: str | None, title: str | None, rows: list[MessageRow]
+    ) -> None:
+        """Start writing `rows`; returns at once."""
+        if not rows:
+            return
+        task = asyncio.create_task(
+            self._write(thread_id=thread_id, run_id=run_id, title=title, rows=rows)
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait for every outstanding write; after `timeout`, log and cancel the rest."""
+        if not self._tasks:
+            return
+        done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        for task in pending:
+            log.error("message rows not written before shutdown: %s", task.get_name())
+            task.cancel()
+
+    async def _write(
+        self, *, thread_id: str, run_id: str | None, title: str | None, rows: list[MessageRow]
+    ) -> None:
+        delay = FIRST_RETRY_DELAY
+        attempt = 1
+        while True:
+            try:
+                await insert_messages(
+                    self._pool, thread_id=thread_id, run_id=run_id, title=title, rows=rows
+                )
+            except PERMANENT_ERRORS:
+                log.exception("message rows of thread %s cannot be written", thread_id)
+                return
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning(
+                    "writing %d message rows of thread %s failed (attempt %d, retrying in %.1fs): %r",
+                    len(rows), thread_id, attempt, delay, error,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_RETRY_DELAY)
+                attempt += 1
+            else:
+                if attempt > 1:
+                    log.info("message rows of thread %s written after %d attempts", thread_id, attempt)
+                return

@@ -1,0 +1,79 @@
+"""Our tables, created and migrated at start-up.
+
+`MIGRATIONS[i]` brings the schema to version i + 1; the versions applied are
+recorded in `schema_migrations`. Several processes may start at once, so the
+migration runs under a transaction-scoped advisory lock.
+"""
+
+import asyncpg
+
+MIGRATIONS_LOCK_KEY = 7_461_022_113_905_118  # any constant; names our migration lock
+
+CREATE_VERSIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+MIGRATIONS = [
+    """
+    CREATE TABLE threads (
+        thread_id text PRIMARY KEY,
+        title text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        message_count integer NOT NULL DEFAULT 0
+    );
+    CREATE INDEX threads_newest_first ON threads (updated_at DESC, thread_id DESC);
+
+    CREATE TABLE messages (
+        id bigserial PRIMARY KEY,
+        thread_id text NOT NULL REFERENCES threads ON DELETE CASCADE,
+        run_id text,
+        message_id text NOT NULL,
+        role text NOT NULL,
+        content text NOT NULL DEFAULT '',
+        tool_name text,
+        tool_call_id text,
+        tool_args jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        -- a tool-call row shares its assistant message's id, told apart by tool_call_id
+        UNIQUE NULLS NOT DISTINCT (thread_id, message_id, tool_call_id)
+    );
+    CREATE INDEX messages_by_thread ON messages (thread_id, created_at, id);
+
+    CREATE TABLE runs (
+        run_id text PRIMARY KEY,
+        thread_id text NOT NULL,
+        status text NOT NULL,
+        owner_pid integer,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+    );
+    CREATE INDEX runs_active_by_thread ON runs (thread_id) WHERE status = 'running';
+    CREATE INDEX runs_finished_at ON runs (finished_at);
+
+    CREATE TABLE run_events (
+        run_id text NOT NULL REFERENCES runs ON DELETE CASCADE,
+        seq integer NOT NULL,
+        data text NOT NULL,
+        PRIMARY KEY (run_id, seq)
+    );
+    """,
+]
+
+SELECT_VERSIONS = "SELECT version FROM schema_migrations"
+INSERT_VERSION = "INSERT INTO schema_migrations (version) VALUES ($1)"
+
+
+async def migrate(pool: asyncpg.Pool) -> None:
+    """Apply every migration this database has not had yet."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATIONS_LOCK_KEY)
+        await conn.execute(CREATE_VERSIONS_TABLE)
+        applied = {row["version"] for row in await conn.fetch(SELECT_VERSIONS)}
+        for version, sql in enumerate(MIGRATIONS, start=1):
+            if version not in applied:
+                await conn.execute(sql)
+                await conn.execute(INSERT_VERSION, version)

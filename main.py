@@ -1,0 +1,80 @@
+"""The chat server: `python main.py` runs it; `create_app()` builds it."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from api import chat, health, runs, threads
+from api.errors import install_error_handlers
+from api.resources import open_resources
+from settings import Settings
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("server")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        async with open_resources(settings) as resources:
+            log.info("ready; model: %s", settings.model_name)
+            yield {"resources": resources}
+
+    app = FastAPI(title="LangGraph chat server", lifespan=lifespan)
+    install_error_handlers(app)
+    for module in (chat, runs, threads, health):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    @app.get("/debug", include_in_schema=False)
+    async def debug_page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+async def _database_answers(url: str) -> None:
+    connection = await asyncpg.connect(url, timeout=10)
+    await connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, help="server processes (default: WORKERS or 1)")
+    args = parser.parse_args()
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    if settings.database_url is not None:
+        try:
+            asyncio.run(_database_answers(settings.database_url))
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+            sys.exit(f"error: cannot connect to the database at DATABASE_URL ({error})")
+    if settings.api_key is None:
+        log.info("no API_KEY set: anyone who can reach %s:%d can use the server", settings.host, settings.port)
+    uvicorn.run(
+        "main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers or settings.workers,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 5,
+    )
+
+
+if __name__ == "__main__":
+    main()
