@@ -1,0 +1,106 @@
+"""Real processes for the tests: our server, the stand-in model, an embedded PostgreSQL."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_answers(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer in {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class ServerProcess:
+    """A `python main.py` process on a loopback port."""
+
+    env: dict[str, str]
+    log_dir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+    starts: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *args: str) -> "ServerProcess":
+        self.starts += 1
+        self.log = self.log_dir / f"server-{self.port}-{self.starts}.log"
+        env = {**os.environ, **self.env, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        env.pop("PYTEST_CURRENT_TEST", None)
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "main.py", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        wait_until_answers(f"{self.url}/readyz", self.process, self.log)
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def output(self) -> str:
+        return self.log.read_text() if self.log else ""
+
+
+@dataclass
+class StandInProcess:
+    log_dir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self, *args: str) -> "StandInProcess":
+        log = self.log_dir / f"standin-{self.port}.log"
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.standin_openai", "--port", str(self.port), *args],
+                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            )
+        wait_until_answers(f"http://127.0.0.1:{self.port}/_requests", self.process, log)
+        return self
+
+    def requests(self) -> list[dict]:
+        return httpx.get(f"http://127.0.0.1:{self.port}/_requests").json()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)

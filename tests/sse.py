@@ -1,0 +1,43 @@
+"""Reading our SSE streams over a real socket, as a client would."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+
+@dataclass
+class Frame:
+    id: str | None
+    event: dict[str, Any]
+
+
+async def frames(response: httpx.Response):
+    """Yield each event of an SSE response as it arrives."""
+    event_id, data = None, []
+    async for line in response.aiter_lines():
+        if line == "":
+            if data:
+                yield Frame(event_id, json.loads("\n".join(data)))
+            event_id, data = None, []
+        elif line.startswith("id: "):
+            event_id = line[4:]
+        elif line.startswith("data: "):
+            data.append(line[6:])
+
+
+async def turn(client: httpx.AsyncClient, message: str, thread_id: str | None = None, **extra: Any) -> list[dict[str, Any]]:
+    """Send a turn with POST /api/chat and read its stream to the end."""
+    body = {"message": message, **({"thread_id": thread_id} if thread_id else {}), **extra}
+    async with client.stream("POST", "/api/chat", json=body) as response:
+        assert response.status_code == 200, await response.aread()
+        return [frame.event async for frame in frames(response)]
+
+
+def types(events: list[dict[str, Any]]) -> list[str]:
+    return [e["type"] for e in events]
+
+
+def text_of(events: list[dict[str, Any]]) -> str:
+    return "".join(e["delta"] for e in events if e["type"] == "TEXT_MESSAGE_CONTENT")

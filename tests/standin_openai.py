@@ -1,0 +1,152 @@
+"""A stand-in OpenAI-compatible chat-completions server, for tests and the benchmark.
+
+It streams real `chat.completion.chunk` SSE, so the real `ChatOpenAI` client is
+exercised end to end. What it does is chosen by the last user message:
+
+- arithmetic such as `12 * 7` asks for the `calculator` tool (then answers with its result);
+- `[slow]` paces tokens 200 ms apart; `[tokens=N]`, `[delay=MS]`, `[ttft=MS]` set length and pace;
+- `[fail500]` answers HTTP 500; `[timeout]` never answers; `[drop]` breaks the stream
+  after a few tokens; `[malformed]` sends a chunk that is not JSON.
+
+Every request body is kept; GET /_requests returns them. Run it alone with
+`python -m tests.standin_openai --port 9100 [--tokens 50 --delay-ms 0 --ttft-ms 0]`.
+"""
+
+import argparse
+import asyncio
+import json
+import re
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+ARITHMETIC = re.compile(r"\d+(?:\s*[-+*/]\s*\d+)+")
+SETTING = re.compile(r"\[(tokens|delay|ttft)=(\d+)\]")
+
+
+class Defaults:
+    tokens = 12
+    delay_ms = 0
+    ttft_ms = 0
+
+
+def _chunk(completion_id: str, delta: dict[str, Any], finish: str | None = None, usage: Any = None) -> bytes:
+    body = {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": "standin",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+    if usage is not None:
+        body = {**body, "choices": [], "usage": usage}
+    return b"data: " + json.dumps(body).encode() + b"\n\n"
+
+
+def _text(message: dict[str, Any]) -> str:
+    content = message.get("content") or ""
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return content
+
+
+class StandIn:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.app = Starlette(
+            routes=[
+                Route("/v1/chat/completions", self.completions, methods=["POST"]),
+                Route("/chat/completions", self.completions, methods=["POST"]),
+                Route("/_requests", self.recorded, methods=["GET"]),
+            ]
+        )
+
+    async def recorded(self, _request: Request) -> JSONResponse:
+        return JSONResponse(self.requests)
+
+    async def completions(self, request: Request) -> Response:
+        body = await request.json()
+        self.requests.append(body)
+        messages = body.get("messages", [])
+        users = [_text(m) for m in messages if m.get("role") == "user"]
+        last = messages[-1] if messages else {}
+        prompt = users[-1] if users else ""
+        if "[fail500]" in prompt and last.get("role") == "user":
+            return JSONResponse({"error": {"message": "stand-in failure", "type": "server_error"}}, status_code=500)
+        if "[timeout]" in prompt and last.get("role") == "user":
+            await asyncio.sleep(3600)
+        settings = {key: int(value) for key, value in SETTING.findall(prompt)}
+        tokens = settings.get("tokens", Defaults.tokens)
+        delay = settings.get("delay", 200 if "[slow]" in prompt else Defaults.delay_ms) / 1000
+        ttft = settings.get("ttft", Defaults.ttft_ms) / 1000
+        stream = self._answer(body, messages, last, prompt, len(users), tokens, delay, ttft)
+        return StreamingResponse(stream, media_type="text/event-stream")
+
+    async def _answer(
+        self,
+        body: dict[str, Any],
+        messages: list[dict[str, Any]],
+        last: dict[str, Any],
+        prompt: str,
+        turn: int,
+        tokens: int,
+        delay: float,
+        ttft: float,
+    ) -> AsyncIterator[bytes]:
+        completion_id = f"chatcmpl-{len(self.requests)}"
+        if ttft:
+            await asyncio.sleep(ttft)
+        yield _chunk(completion_id, {"role": "assistant", "content": ""})
+        tools = {t["function"]["name"] for t in body.get("tools", [])}
+        match = ARITHMETIC.search(prompt)
+        if last.get("role") == "user" and match and "calculator" in tools:
+            arguments = json.dumps({"expression": match.group()})
+            call = {"index": 0, "id": f"call_{len(self.requests)}", "type": "function",
+                    "function": {"name": "calculator", "arguments": ""}}
+            yield _chunk(completion_id, {"tool_calls": [call]})
+            for piece in (arguments[: len(arguments) // 2], arguments[len(arguments) // 2 :]):
+                yield _chunk(completion_id, {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
+            yield _chunk(completion_id, {}, finish="tool_calls")
+        else:
+            if last.get("role") == "tool":
+                words = [f"The result is {_text(last)}."]
+            else:
+                words = [f"turn{turn}"] + [f" w{i}" for i in range(1, tokens)]
+            for i, word in enumerate(words):
+                if delay:
+                    await asyncio.sleep(delay)
+                if "[drop]" in prompt and i == 3:
+                    raise ConnectionAbortedError("stand-in dropped the stream")
+                if "[malformed]" in prompt and i == 3:
+                    yield b"data: {this is not json\n\n"
+                yield _chunk(completion_id, {"content": word})
+            yield _chunk(completion_id, {}, finish="stop")
+        options = body.get("stream_options") or {}
+        if options.get("include_usage"):
+            prompt_tokens = sum(len(_text(m).split()) for m in messages)
+            yield _chunk(completion_id, {}, usage={
+                "prompt_tokens": prompt_tokens, "completion_tokens": tokens,
+                "total_tokens": prompt_tokens + tokens})
+        yield b"data: [DONE]\n\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="stand-in OpenAI-compatible server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=9100)
+    parser.add_argument("--tokens", type=int, default=Defaults.tokens)
+    parser.add_argument("--delay-ms", type=int, default=Defaults.delay_ms)
+    parser.add_argument("--ttft-ms", type=int, default=Defaults.ttft_ms)
+    args = parser.parse_args()
+    Defaults.tokens, Defaults.delay_ms, Defaults.ttft_ms = args.tokens, args.delay_ms, args.ttft_ms
+    uvicorn.run(StandIn().app, host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
