@@ -15,12 +15,14 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+from ag_ui.core import MessagesSnapshotEvent
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agent.errors import describe_failure
 from agent.events import STREAM_MODES, EventTranslator, node_messages
 from agent.remote import RemoteRuns
 from agent.run import Run
+from agent.snapshot import agui_messages
 from agent.rows import rows_for, title_of
 from db.recorder import MessageRecorder
 from db.runs import CANCEL_CHANNEL, FOLLOW_CHANNEL, RunCoordinator
@@ -77,9 +79,17 @@ class RunRegistry:
         return await self._coordinator.active_run(thread_id=thread_id)
 
     async def start(
-        self, *, thread_id: str, message: HumanMessage, run_id: str | None = None
+        self,
+        *,
+        thread_id: str,
+        messages: list[BaseMessage],
+        run_id: str | None = None,
+        snapshot: bool = False,
     ) -> Run:
-        """Start a turn on `thread_id`; raises ThreadBusy when the thread has a run."""
+        """Start a turn that appends `messages` to `thread_id`; raises ThreadBusy when the thread has a run.
+
+        With `snapshot`, MESSAGES_SNAPSHOT (the thread so far, with `messages`) follows RUN_STARTED.
+        """
         if not self._accepting:
             raise ShuttingDown("the server is shutting down; send the turn again shortly")
         if (active := self._active.get(thread_id)) is not None:
@@ -100,10 +110,16 @@ class RunRegistry:
         self._runs[run_id] = run
         translator = EventTranslator(thread_id=thread_id, run_id=run_id)
         run.append(translator.started())
+        said = [m.text for m in messages if isinstance(m, HumanMessage)]
         self._recorder.record(
-            thread_id=thread_id, run_id=run_id, title=title_of(message.text), rows=rows_for([message])
+            thread_id=thread_id,
+            run_id=run_id,
+            title=title_of(said[0]) if said else None,
+            rows=rows_for(messages),
         )
-        run.task = asyncio.create_task(self._execute(run, translator, message), name=f"run {run_id}")
+        run.task = asyncio.create_task(
+            self._execute(run, translator, messages, snapshot), name=f"run {run_id}"
+        )
         return run
 
     async def cancel(self, thread_id: str) -> str | None:
@@ -143,12 +159,18 @@ class RunRegistry:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
 
-    async def _execute(self, run: Run, translator: EventTranslator, message: HumanMessage) -> None:
+    async def _execute(
+        self, run: Run, translator: EventTranslator, messages: list[BaseMessage], snapshot: bool
+    ) -> None:
         config = {"configurable": {"thread_id": run.thread_id}}
         status = "success"
         try:
+            if snapshot:
+                state = await self._graph.aget_state(config)
+                history = [*state.values.get("messages", []), *messages]
+                run.append(MessagesSnapshotEvent(messages=agui_messages(history)))
             async for mode, data in self._graph.astream(
-                {"messages": [message]}, config, stream_mode=STREAM_MODES
+                {"messages": messages}, config, stream_mode=STREAM_MODES
             ):
                 for event in translator.translate(mode, data):
                     run.append(event)
@@ -159,7 +181,7 @@ class RunRegistry:
             status = "cancelled"
             final = translator.finished(cancelled=True)
             try:
-                await self._keep_partial(run, translator, message, config)
+                await self._keep_partial(run, translator, messages, config)
             except Exception:
                 log.exception("run %s of thread %s: saving the partial answer failed", run.run_id, run.thread_id)
         except Exception as error:
@@ -183,7 +205,7 @@ class RunRegistry:
         self,
         run: Run,
         translator: EventTranslator,
-        message: HumanMessage,
+        sent: list[BaseMessage],
         config: dict[str, Any],
     ) -> None:
         """Leave the checkpoint as the user saw it: their message, tool calls answered, partial text."""
@@ -191,8 +213,8 @@ class RunRegistry:
         messages: list[BaseMessage] = state.values.get("messages", [])
         known = {m.id for m in messages}
         answered = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
-        updates: list[BaseMessage] = [] if message.id in known else [message]
-        for m in messages:
+        updates: list[BaseMessage] = [m for m in sent if m.id not in known]
+        for m in [*messages, *updates]:
             if isinstance(m, AIMessage):
                 updates += [
                     ToolMessage(

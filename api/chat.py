@@ -44,7 +44,7 @@ async def start_turn(
     resources: Resources, *, message: str, thread_id: str | None, on_disconnect: OnDisconnect
 ) -> EventSourceResponse:
     human = checked_message(message, resources.settings.max_message_bytes)
-    run = await resources.runs.start(thread_id=thread_id or new_id(), message=human)
+    run = await resources.runs.start(thread_id=thread_id or new_id(), messages=[human])
     return _follow(resources, run, after=0, on_disconnect=on_disconnect)
 
 
