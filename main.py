@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -58,11 +59,16 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    for chatty in ("httpx", "httpx2"):  # one line per model request otherwise
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     if settings.database_url is not None:
         try:
             asyncio.run(_database_answers(settings.database_url))
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
             sys.exit(f"error: cannot connect to the database at DATABASE_URL ({error})")
+    # uvicorn re-raises the signal that stopped it once it has shut down gracefully; with this
+    # handler in place that signal ends `main()` normally, so a clean SIGTERM exits 0.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     if settings.api_key is None:
         log.info("no API_KEY set: anyone who can reach %s:%d can use the server", settings.host, settings.port)
     uvicorn.run(
