@@ -12,11 +12,11 @@ from typing import Any
 
 import asyncpg
 import uvicorn
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import chat, health, runs, threads
+from api import auth, chat, health, runs, threads
 from api.errors import install_error_handlers
 from api.resources import open_resources
 from settings import Settings
@@ -36,13 +36,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="LangGraph chat server", lifespan=lifespan)
     install_error_handlers(app)
-    for module in (chat, runs, threads, health):
-        app.include_router(module.router)
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    for module in (chat, runs, threads):
+        app.include_router(module.router, dependencies=[Depends(auth.require_api_key)])
 
     @app.get("/", include_in_schema=False)
     @app.get("/debug", include_in_schema=False)
-    async def debug_page() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
+    async def debug_page(request: Request) -> FileResponse:
+        page = "index.html" if auth.is_authorized(request, settings.api_key) else "login.html"
+        return FileResponse(STATIC / page)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
@@ -70,7 +73,10 @@ def main() -> None:
     # handler in place that signal ends `main()` normally, so a clean SIGTERM exits 0.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     if settings.api_key is None:
-        log.info("no API_KEY set: anyone who can reach %s:%d can use the server", settings.host, settings.port)
+        log.warning(
+            "no API_KEY set: listening on %s:%d, anyone who can reach that address can use the server",
+            settings.host, settings.port,
+        )
     uvicorn.run(
         "main:create_app",
         factory=True,
