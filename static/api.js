@@ -1,0 +1,49 @@
+/** The server's JSON endpoints (see PROTOCOL.md), one small async function each. */
+
+/** A refusal from the server: its HTTP status and the `{"error": {code, message}}` body. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function request(method, path) {
+  let response;
+  try {
+    response = await fetch(path, { method, headers: { accept: "application/json" } });
+  } catch (error) {
+    throw new ApiError(0, "unreachable", `the server does not answer (${error.message})`);
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = body?.error ?? {};
+    throw new ApiError(
+      response.status,
+      error.code ?? "http_error",
+      error.message ?? `${method} ${path} answered HTTP ${response.status}`,
+    );
+  }
+  return body;
+}
+
+const threadPath = (threadId) => `api/threads/${encodeURIComponent(threadId)}`;
+
+/** Threads, newest first: `{threads: [{thread_id, title, created_at, updated_at, message_count}], next_before}`. */
+export function listThreads({ before = null, limit = 50 } = {}) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (before) query.set("before", before);
+  return request("GET", `api/threads?${query}`);
+}
+
+/** A thread's messages as AG-UI messages, and the id of its active run: `{thread_id, active_run_id, messages}`. */
+export const getThread = (threadId) => request("GET", threadPath(threadId));
+
+export const deleteThread = (threadId) => request("DELETE", threadPath(threadId));
+
+/** Stop the thread's active run: `{thread_id, run_id, cancelled}`. */
+export const cancelRun = (threadId) => request("POST", `${threadPath(threadId)}/cancel`);
+
+/** Whether the server is ready, and which model answers: `{status, database, model}`. */
+export const readiness = () => request("GET", "readyz");
