@@ -1,0 +1,41 @@
+"""Graphs served through the GRAPH setting in tests: they show the server is not tied to its own graph."""
+
+import asyncio
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.tools import tool
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode, tools_condition
+
+
+@tool
+async def wait_a_while(seconds: float) -> str:
+    """Wait, reporting progress every tenth of the time."""
+    write = get_stream_writer()
+    for step in range(10):
+        write({"message": f"waited {step}/10", "fraction": step / 10})
+        await asyncio.sleep(seconds / 10)
+    return f"waited {seconds} s"
+
+
+def slow_tool_graph(checkpointer: BaseCheckpointSaver):
+    """A model-less agent: asks for a slow tool on every user message, then says it is done."""
+
+    def agent(state: MessagesState) -> dict:
+        last = state["messages"][-1]
+        if isinstance(last, HumanMessage):
+            seconds = float(last.text.split()[-1]) if last.text.split()[-1].replace(".", "").isdigit() else 30.0
+            call = {"name": "wait_a_while", "args": {"seconds": seconds}, "id": f"call-{len(state['messages'])}"}
+            return {"messages": [AIMessage("Let me wait.", tool_calls=[call])]}
+        assert isinstance(last, ToolMessage)
+        return {"messages": [AIMessage(f"Done: {last.text}")]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("agent", agent)
+    graph.add_node("tools", ToolNode([wait_a_while]))
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", tools_condition, ["tools", END])
+    graph.add_edge("tools", "agent")
+    return graph.compile(checkpointer=checkpointer)
