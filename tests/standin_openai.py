@@ -8,7 +8,8 @@ exercised end to end. What it does is chosen by the last user message:
 - `[fail500]` answers HTTP 500; `[timeout]` never answers; `[drop]` breaks the stream
   after a few tokens; `[malformed]` sends a chunk that is not JSON.
 
-Every request body is kept; GET /_requests returns them. Run it alone with
+Every request body is kept (unless `--forget-requests`, as the benchmark runs it);
+GET /_requests returns them. Run it alone with
 `python -m tests.standin_openai --port 9100 [--tokens 50 --delay-ms 0 --ttft-ms 0]`.
 """
 
@@ -34,6 +35,7 @@ class Defaults:
     tokens = 12
     delay_ms = 0
     ttft_ms = 0
+    keep_requests = True
 
 
 def _chunk(completion_id: str, delta: dict[str, Any], finish: str | None = None, usage: Any = None) -> bytes:
@@ -59,6 +61,7 @@ def _text(message: dict[str, Any]) -> str:
 class StandIn:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.answered = 0
         self.app = Starlette(
             routes=[
                 Route("/v1/chat/completions", self.completions, methods=["POST"]),
@@ -72,7 +75,9 @@ class StandIn:
 
     async def completions(self, request: Request) -> Response:
         body = await request.json()
-        self.requests.append(body)
+        self.answered += 1
+        if Defaults.keep_requests:
+            self.requests.append(body)
         messages = body.get("messages", [])
         users = [_text(m) for m in messages if m.get("role") == "user"]
         last = messages[-1] if messages else {}
@@ -99,7 +104,7 @@ class StandIn:
         delay: float,
         ttft: float,
     ) -> AsyncIterator[bytes]:
-        completion_id = f"chatcmpl-{len(self.requests)}"
+        completion_id = f"chatcmpl-{self.answered}"
         if ttft:
             await asyncio.sleep(ttft)
         yield _chunk(completion_id, {"role": "assistant", "content": ""})
@@ -107,7 +112,7 @@ class StandIn:
         match = ARITHMETIC.search(prompt)
         if last.get("role") == "user" and match and "calculator" in tools:
             arguments = json.dumps({"expression": match.group()})
-            call = {"index": 0, "id": f"call_{len(self.requests)}", "type": "function",
+            call = {"index": 0, "id": f"call_{self.answered}", "type": "function",
                     "function": {"name": "calculator", "arguments": ""}}
             yield _chunk(completion_id, {"tool_calls": [call]})
             for piece in (arguments[: len(arguments) // 2], arguments[len(arguments) // 2 :]):
@@ -143,7 +148,9 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=Defaults.tokens)
     parser.add_argument("--delay-ms", type=int, default=Defaults.delay_ms)
     parser.add_argument("--ttft-ms", type=int, default=Defaults.ttft_ms)
+    parser.add_argument("--forget-requests", action="store_true", help="keep no request bodies")
     args = parser.parse_args()
+    Defaults.keep_requests = not args.forget_requests
     Defaults.tokens, Defaults.delay_ms, Defaults.ttft_ms = args.tokens, args.delay_ms, args.ttft_ms
     uvicorn.run(StandIn().app, host=args.host, port=args.port, log_level="warning")
 

@@ -1,0 +1,139 @@
+"""Driving a server: real streamed turns over httpx, timed, counted and costed.
+
+A turn is one POST read to its end. Its time to first token runs from sending
+the request to the first token frame; its bytes are the response body as the
+client receives it. The server's CPU comes from `/proc/<pid>/stat`, so it counts
+the server process alone, whatever else the machine is doing.
+"""
+
+import asyncio
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+TOKEN_MARK = b'"type":"TEXT_MESSAGE_CONTENT"'
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server under load: where to send a turn and how to tell a token frame."""
+
+    name: str
+    url: str
+    pid: int
+    path: str
+    is_token: Callable[[bytes], bool]
+    token_text: Callable[[bytes], str]
+
+    def body(self, message: str, thread_id: str) -> dict[str, str]:
+        return {"message": message, "thread_id": thread_id}
+
+
+@dataclass
+class Turn:
+    ttft: float | None = None  # seconds
+    total: float = 0.0
+    tokens: int = 0
+    token_bytes: int = 0  # bytes of the token frames
+    body_bytes: int = 0  # every byte of the response body
+    text: str = ""
+    error: str | None = None
+
+
+@dataclass
+class Load:
+    """What one batch of turns measured."""
+
+    turns: list[Turn] = field(default_factory=list)
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+
+
+def new_thread_id() -> str:
+    return "b" + secrets.token_hex(8)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process `pid` so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14, 15)
+
+
+def rss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def client(timeout: float = 120) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    return httpx.AsyncClient(timeout=timeout, limits=limits)
+
+
+async def one_turn(
+    http: httpx.AsyncClient, target: Target, message: str, thread_id: str
+) -> Turn:
+    """Send one turn and read its stream to the end."""
+    turn = Turn()
+    started = time.perf_counter()
+    buffer = b""
+    try:
+        async with http.stream(
+            "POST", target.url + target.path, json=target.body(message, thread_id)
+        ) as response:
+            if response.status_code != 200:
+                turn.error = f"HTTP {response.status_code}: {(await response.aread())[:200]!r}"
+                return turn
+            async for chunk in response.aiter_raw():
+                turn.body_bytes += len(chunk)
+                buffer += chunk
+                *frames, buffer = buffer.split(b"\n\n")
+                for frame in frames:
+                    if target.is_token(frame):
+                        if turn.ttft is None:
+                            turn.ttft = time.perf_counter() - started
+                        turn.tokens += 1
+                        turn.token_bytes += len(frame) + 2
+                        turn.text += target.token_text(frame)
+                    elif b'"type":"RUN_ERROR"' in frame:
+                        turn.error = frame.decode(errors="replace")[-200:]
+    except httpx.HTTPError as error:
+        turn.error = f"{type(error).__name__}: {error}"
+    turn.total = time.perf_counter() - started
+    if turn.error is None and turn.tokens == 0:
+        turn.error = "no tokens"
+    return turn
+
+
+async def run_load(
+    target: Target,
+    *,
+    turns: int,
+    concurrency: int,
+    message: str,
+    thread_ids: list[str] | None = None,
+) -> Load:
+    """`turns` turns, `concurrency` at a time, each on a new thread unless `thread_ids` are given."""
+    load = Load()
+    queue = iter(range(turns))
+
+    async def worker(http: httpx.AsyncClient) -> None:
+        for i in queue:
+            thread_id = thread_ids[i % len(thread_ids)] if thread_ids else new_thread_id()
+            load.turns.append(await one_turn(http, target, message, thread_id))
+
+    async with client() as http:
+        cpu = cpu_seconds(target.pid)
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
+        load.seconds = time.perf_counter() - started
+        load.cpu_seconds = cpu_seconds(target.pid) - cpu
+    return load

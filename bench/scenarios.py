@@ -1,0 +1,234 @@
+"""The four scenarios of the benchmark, each printing its table and JSON line."""
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from bench.load import Load, Target, client, cpu_seconds, new_thread_id, one_turn, rss_bytes, run_load
+from bench.report import emit, figures, mean, ms, percentile, ratios
+from bench.servers import Servers
+
+MESSAGE = "hello"  # the stand-in answers with 50 tokens
+HELD_TTFT_LIMIT = 1.0  # seconds, TTFT p99 beyond which the box holds no more streams
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much each scenario does: small numbers for --quick, the issue's for a full run."""
+
+    throughput: dict[int, int]  # concurrency -> turns
+    held_levels: tuple[int, ...]
+    held_message: str  # the slow model: tokens 100 ms apart
+    growth_turns: int
+    isolation_turns: int
+    warmup: int
+
+
+QUICK = Sizes(
+    throughput={1: 10, 10: 20, 50: 50}, held_levels=(10, 25),
+    held_message="hello [tokens=20] [delay=100]", growth_turns=20,
+    isolation_turns=20, warmup=5,
+)
+FULL = Sizes(
+    throughput={1: 100, 10: 400, 50: 600}, held_levels=(50, 100, 200, 300, 400, 600),
+    held_message="hello [tokens=100] [delay=100]",
+    growth_turns=400, isolation_turns=300, warmup=20,
+)
+
+
+async def warm_up(servers: Servers, sizes: Sizes) -> None:
+    for target in (servers.baseline, servers.ours):
+        await run_load(target, turns=sizes.warmup, concurrency=min(sizes.warmup, 5), message=MESSAGE)
+
+
+async def throughput(servers: Servers, sizes: Sizes) -> list[dict[str, Any]]:
+    """50-token answers without pacing at each concurrency; ours against the baseline."""
+    records = []
+    for concurrency, turns in sizes.throughput.items():
+        rows = {}
+        for target in (servers.baseline, servers.ours):
+            load = await run_load(target, turns=turns, concurrency=concurrency, message=MESSAGE)
+            rows[target.name] = figures(load)
+        rows["ratio"] = ratios(rows["ours"], rows["baseline"])
+        records.append(emit("throughput", rows, concurrency=concurrency))
+    return records
+
+
+async def _hold(target: Target, streams: int, message: str) -> dict[str, Any]:
+    """`streams` slow turns at once: TTFT while they are all open, and memory per stream."""
+    idle = rss_bytes(target.pid)
+    peak = idle
+    async with client() as http:
+        tasks = [
+            asyncio.create_task(one_turn(http, target, message, new_thread_id()))
+            for _ in range(streams)
+        ]
+        cpu = cpu_seconds(target.pid)
+        started = time.perf_counter()
+        while not all(t.done() for t in tasks):
+            peak = max(peak, rss_bytes(target.pid))
+            await asyncio.sleep(0.5)
+        seconds = time.perf_counter() - started
+        load = Load(turns=[t.result() for t in tasks], seconds=seconds,
+                    cpu_seconds=cpu_seconds(target.pid) - cpu)
+    result = figures(load)
+    result["streams"] = streams
+    result["mem_kb_per_stream"] = round((peak - idle) / 1024 / streams, 1)
+    return result
+
+
+async def held_streams(servers: Servers, sizes: Sizes) -> dict[str, Any]:
+    """A slow model (tokens 100 ms apart): how many open streams before TTFT p99 passes 1 s."""
+    levels: dict[str, list[dict[str, Any]]] = {}
+    held: dict[str, int] = {}
+    for target in (servers.baseline, servers.ours):
+        levels[target.name] = []
+        held[target.name] = 0
+        for streams in sizes.held_levels:
+            result = await _hold(target, streams, sizes.held_message)
+            levels[target.name].append(result)
+            p99 = result["ttft_p99_ms"]
+            if result["errors"] or p99 is None or p99 > HELD_TTFT_LIMIT * 1000:
+                break
+            held[target.name] = streams
+    rows = {}
+    for name, results in levels.items():
+        kept = [r for r in results if r["streams"] <= max(held[name], results[0]["streams"])]
+        last = kept[-1]
+        rows[name] = {
+            "streams_held": held[name],
+            "at_streams": last["streams"],
+            "ttft_p50_ms": last["ttft_p50_ms"],
+            "ttft_p99_ms": last["ttft_p99_ms"],
+            "errors": last["errors"],
+            "mem_kb_per_stream": last["mem_kb_per_stream"],
+            "cpu_ms_per_turn": last["cpu_ms_per_turn"],
+        }
+    rows["ratio"] = ratios(rows["ours"], rows["baseline"])
+    return emit("held_streams", rows, levels=levels, ttft_limit_ms=HELD_TTFT_LIMIT * 1000)
+
+
+CHECKPOINT_BYTES = """
+SELECT (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM checkpoints t WHERE thread_id = %(t)s)
+     + (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM checkpoint_blobs t WHERE thread_id = %(t)s)
+     + (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM checkpoint_writes t WHERE thread_id = %(t)s)
+"""
+CHECKPOINT_COUNT = "SELECT count(*) FROM checkpoints WHERE thread_id = %(t)s"
+
+
+async def checkpoint_storage(database_url: str, thread_id: str, text_bytes: int) -> dict[str, Any]:
+    """The size of a thread's checkpoint rows against the length of its message text."""
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        stored = (await (await conn.execute(CHECKPOINT_BYTES, {"t": thread_id})).fetchone())[0]
+        count = (await (await conn.execute(CHECKPOINT_COUNT, {"t": thread_id})).fetchone())[0]
+    return {
+        "checkpoint_bytes": int(stored),
+        "checkpoints": int(count),
+        "text_bytes": text_bytes,
+        "storage_ratio": round(int(stored) / text_bytes, 2),
+    }
+
+
+async def _grow(servers: Servers, target: Target, turns: int) -> tuple[list[dict[str, Any]], dict]:
+    thread_id = new_thread_id()
+    per_turn = []
+    text_bytes = 0
+    storage: dict[str, Any] = {}
+    async with client() as http:
+        for number in range(1, turns + 1):
+            cpu = cpu_seconds(target.pid)
+            turn = await one_turn(http, target, MESSAGE, thread_id)
+            per_turn.append({
+                "turn": number,
+                "messages": 2 * number,
+                "ttft_ms": ms(turn.ttft),
+                "turn_ms": ms(turn.total),
+                "cpu_ms": round((cpu_seconds(target.pid) - cpu) * 1000, 1),
+                "error": turn.error,
+            })
+            text_bytes += len(MESSAGE.encode()) + len(turn.text.encode())
+            if number == 200 or number == turns:
+                await asyncio.sleep(1)  # let the last checkpoint writes land
+                storage[f"turn_{number}"] = await checkpoint_storage(
+                    servers.database_url, thread_id, text_bytes
+                )
+    return per_turn, storage
+
+
+def _window(per_turn: list[dict[str, Any]], first: int, last: int) -> dict[str, Any]:
+    turns = [t for t in per_turn if first <= t["turn"] <= last and t["error"] is None]
+    ttfts = [t["ttft_ms"] for t in turns if t["ttft_ms"] is not None]
+    return {
+        "ttft_p50_ms": percentile(ttfts, 50),
+        "cpu_ms_per_turn": round(mean([t["cpu_ms"] for t in turns]) or 0, 1),
+    }
+
+
+async def growth(servers: Servers, sizes: Sizes) -> dict[str, Any]:
+    """One thread, many turns in a row: does a long thread cost more, and how much is stored."""
+    turns = sizes.growth_turns
+    rows: dict[str, dict[str, Any]] = {}
+    curves: dict[str, list[dict[str, Any]]] = {}
+    storage: dict[str, dict[str, Any]] = {}
+    for target in (servers.baseline, servers.ours):
+        per_turn, storage[target.name] = await _grow(servers, target, turns)
+        curves[target.name] = per_turn
+        early = _window(per_turn, 1, 10)
+        late = _window(per_turn, turns - 9, turns)
+        mid = _window(per_turn, 191, 200) if turns >= 200 else None
+        last_storage = storage[target.name][f"turn_{turns}"]
+        rows[target.name] = {
+            "ttft_ms_turns_1_10": early["ttft_p50_ms"],
+            f"ttft_ms_turns_{turns - 9}_{turns}": late["ttft_p50_ms"],
+            "ttft_growth": _ratio(late["ttft_p50_ms"], early["ttft_p50_ms"]),
+            "cpu_ms_turns_1_10": early["cpu_ms_per_turn"],
+            f"cpu_ms_turns_{turns - 9}_{turns}": late["cpu_ms_per_turn"],
+            "cpu_growth": _ratio(late["cpu_ms_per_turn"], early["cpu_ms_per_turn"]),
+            "errors": sum(t["error"] is not None for t in per_turn),
+            "storage_ratio": last_storage["storage_ratio"],
+        }
+        if mid is not None:
+            rows[target.name]["cpu_growth_at_400_messages"] = _ratio(
+                mid["cpu_ms_per_turn"], early["cpu_ms_per_turn"]
+            )
+            rows[target.name]["ttft_growth_at_400_messages"] = _ratio(
+                mid["ttft_p50_ms"], early["ttft_p50_ms"]
+            )
+            rows[target.name]["storage_ratio_turn_200"] = storage[target.name]["turn_200"]["storage_ratio"]
+    return emit("growth", rows, turns=turns, storage=storage) | {"curves": curves}
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
+SLOW_ROWS = """
+CREATE OR REPLACE FUNCTION bench_slow_rows() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN PERFORM pg_sleep(0.2); RETURN NULL; END $$;
+DROP TRIGGER IF EXISTS bench_slow_rows ON messages;
+CREATE TRIGGER bench_slow_rows AFTER INSERT ON messages
+FOR EACH STATEMENT EXECUTE FUNCTION bench_slow_rows();
+"""
+FAST_ROWS = "DROP TRIGGER IF EXISTS bench_slow_rows ON messages"
+
+
+async def isolation(servers: Servers, sizes: Sizes) -> dict[str, Any]:
+    """Our TTFT at concurrency 10 with message-row writes as they are and slowed by 200 ms each."""
+    rows = {}
+    async with await psycopg.AsyncConnection.connect(servers.database_url, autocommit=True) as conn:
+        for name, sql in (("rows_fast", FAST_ROWS), ("rows_slow", SLOW_ROWS), ("rows_fast_again", FAST_ROWS)):
+            await conn.execute(sql)
+            load = await run_load(
+                servers.ours, turns=sizes.isolation_turns, concurrency=10, message=MESSAGE
+            )
+            rows[name] = figures(load)
+        await conn.execute(FAST_ROWS)
+    fast = {
+        key: mean([rows["rows_fast"][key], rows["rows_fast_again"][key]])
+        for key in ("ttft_p50_ms", "ttft_p99_ms")
+    }
+    rows["ratio"] = {key: _ratio(rows["rows_slow"][key], value) for key, value in fast.items()}
+    return emit("isolation", rows, concurrency=10, row_write_delay_ms=200)
