@@ -53,7 +53,7 @@ async function refreshThreads({ older = false } = {}) {
       onOpen: (id) => openThread(id), onDelete: removeThread,
     });
   } catch (error) {
-    view.addNotice("error", "Could not load the threads.", error.message);
+    view.showThreadsError(`Could not load the threads: ${error.message}.`);
   }
 }
 

@@ -346,6 +346,10 @@ export function renderThreads(threads, { currentId, append = false, running = fa
   if (!list.children.length) list.append(el("li", { className: "hint" }, "No threads yet."));
 }
 
+export function showThreadsError(text) {
+  $("threads").replaceChildren(el("li", { className: "hint error" }, text));
+}
+
 export function markCurrentThread(threadId) {
   for (const item of $("threads").querySelectorAll(".thread")) {
     if (item.dataset.threadId === threadId) item.setAttribute("aria-current", "true");
