@@ -6,6 +6,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 THREAD_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+RUN_ID_PATTERN = THREAD_ID_PATTERN
 
 
 class Settings(BaseSettings):

@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from api.deps import ResourcesDep
 from api.resources import Resources
 from api.sse import event_stream, parse_last_event_id
 from errors import InvalidRequest
+from settings import RUN_ID_PATTERN
 
 router = APIRouter()
 
@@ -23,9 +24,9 @@ async def resume(resources: Resources, *, run_id: str, after: int) -> Response:
 
 @router.get("/api/runs/{run_id}/stream")
 async def run_stream(
-    run_id: str,
+    run_id: Annotated[str, Path(pattern=RUN_ID_PATTERN)],
     resources: ResourcesDep,
-    after: Annotated[int | None, Query(ge=0, description="Last sequence number seen.")] = None,
+    after: Annotated[int | None, Query(ge=0, le=2**31 - 1, description="Last sequence number seen.")] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Replay a run's events after Last-Event-ID (or ?after=), then follow it live."""

@@ -6,9 +6,12 @@ stream only follows a run; when the client goes away the run goes on, unless
 the client asked for `on_disconnect=cancel`.
 """
 
+import re
 from collections.abc import AsyncIterator, Callable
 
 from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from settings import RUN_ID_PATTERN
 
 RETRY_MS = 2000
 PING_SECONDS = 15
@@ -48,6 +51,6 @@ def parse_last_event_id(value: str | None) -> tuple[str, int] | None:
     if not value:
         return None
     run_id, _, seq = value.rpartition(":")
-    if not run_id or not seq.isdigit():
+    if not re.fullmatch(RUN_ID_PATTERN, run_id) or not seq.isdecimal() or len(seq) > 9:
         return None
     return run_id, int(seq)
