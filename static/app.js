@@ -240,9 +240,14 @@ async function explainRefusal(run) {
     }
   }
   view.setFact("outcome", "refused");
-  const ready = await readiness().catch(() => null);
-  view.addNotice("error", ready ? "The server refused to start the turn." : "The server does not answer.",
-    ready ? "The message may be too long or malformed." : "Check that it is running, then send again.");
+  const problem = await readiness().then(() => null, (error) => error);
+  if (problem?.status === 401) {
+    view.addNotice("error", "The server asks for its API key.", "Reload the page to log in.");
+  } else if (problem) {
+    view.addNotice("error", "The server does not answer.", "Check that it is running, then send again.");
+  } else {
+    view.addNotice("error", "The server refused to start the turn.", "The message may be too long or malformed.");
+  }
 }
 
 async function stop() {
