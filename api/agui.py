@@ -1,0 +1,54 @@
+"""POST /agui: a turn started by an AG-UI client (HttpAgent, CopilotKit, assistant-ui).
+
+The client sends the whole conversation each time; the checkpoint is the
+history, so only the messages the thread does not have yet are appended. The
+stream is the one /api/chat sends, opened by a MESSAGES_SNAPSHOT of the thread.
+Client-side `tools` are ignored (the graph's own tools answer), as are `state`,
+`context`, `forwardedProps` and `resume`: the graph has no use for them yet.
+"""
+
+import re
+
+from ag_ui.core import RunAgentInput
+from fastapi import APIRouter
+from langchain_core.messages import BaseMessage, HumanMessage
+from sse_starlette import EventSourceResponse
+
+from agent.agui_input import new_messages
+from agent.events import message_text
+from api.chat import checked_message
+from api.deps import ResourcesDep
+from api.sse import event_stream
+from api.threads import checkpointed_messages
+from errors import InvalidRequest
+from settings import RUN_ID_PATTERN, THREAD_ID_PATTERN
+
+router = APIRouter()
+
+
+@router.post("/agui", response_class=EventSourceResponse)
+async def agui(run_input: RunAgentInput, resources: ResourcesDep) -> EventSourceResponse:
+    """Run an AG-UI RunAgentInput on its thread and stream the run's events."""
+    thread_id, run_id = run_input.thread_id, run_input.run_id
+    if not re.fullmatch(THREAD_ID_PATTERN, thread_id):
+        raise InvalidRequest(f"threadId {thread_id!r} is not 1-64 of A-Z a-z 0-9 _ -")
+    if not re.fullmatch(RUN_ID_PATTERN, run_id):
+        raise InvalidRequest(f"runId {run_id!r} is not 1-64 of A-Z a-z 0-9 _ -")
+    history = await checkpointed_messages(resources, thread_id) or []
+    messages = new_messages(run_input.messages, known_ids={m.id for m in history if m.id})
+    if not any(isinstance(m, HumanMessage) for m in messages):
+        raise InvalidRequest(f"no user message that thread {thread_id} does not already have")
+    _check_sizes(messages, resources.settings.max_message_bytes)
+    run = await resources.runs.start(thread_id=thread_id, messages=messages, run_id=run_id, snapshot=True)
+    return event_stream(run.follow(0), run_id=run.run_id)
+
+
+def _check_sizes(messages: list[BaseMessage], max_bytes: int) -> None:
+    for message in messages:
+        text = message_text(message)
+        if isinstance(message, HumanMessage):
+            checked_message(text, max_bytes)  # refused as /api/chat refuses it
+        elif len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+            raise InvalidRequest(f"message {message.id} is longer than {max_bytes} bytes")
+        elif "\x00" in text:
+            raise InvalidRequest(f"message {message.id} contains a NUL character")
