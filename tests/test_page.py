@@ -64,11 +64,12 @@ def thread_in_url(page: Page) -> str:
 
 
 async def expect_controls_enabled(page: Page, enabled: bool) -> None:
-    check = (lambda loc: expect(loc).to_be_enabled()) if enabled else (lambda loc: expect(loc).to_be_disabled())
-    for selector in ("#message", "#send", "#new-thread"):
-        await check(page.locator(selector))
-    for button in await page.locator("#threads button").all():
-        await check(button)
+    controls = [page.locator(selector) for selector in ("#message", "#send", "#new-thread")]
+    for control in [*controls, *await page.locator("#threads button").all()]:
+        if enabled:
+            await expect(control).to_be_enabled()
+        else:
+            await expect(control).to_be_disabled()
 
 
 async def test_a_reply_grows_token_by_token_over_several_frames(tab: Tab, page_server: ServerProcess) -> None:
@@ -100,7 +101,9 @@ async def test_a_tool_call_shows_as_a_card_with_its_result(tab: Tab, page_server
     await expect(card.locator(".tool-args")).to_have_text('{\n  "expression": "12 * 7"\n}')
     await expect(card.locator(".tool-result")).to_have_text("84")
     await expect(card.locator(".tool-status")).to_have_text("done")
-    await expect(page.locator(".message.assistant .text")).to_have_text("The calculator says the answer is 84.")
+    await expect(page.locator(".message.assistant .text")).to_have_text(
+        "The calculator says the answer is 84."
+    )
     await card.locator("summary").click()
     await expect(card.locator(".tool-result")).to_be_hidden()
 
@@ -116,14 +119,17 @@ async def test_the_step_timeline_fills_as_graph_nodes_run(tab: Tab, page_server:
 
 async def test_progress_is_shown_as_a_bar_with_its_message(tab: Tab, page_server: ServerProcess) -> None:
     page = await tab.open(page_server)
-    await page.evaluate(
-        "import('/static/render.js').then(view => view.showProgress({message: 'indexing', done: 3, total: 4}))"
-    )
+    await page.evaluate("""async () => {
+        const view = await import('/static/render.js');
+        view.showProgress({message: 'indexing', done: 3, total: 4});
+    }""")
     await expect(page.locator("#progress-text")).to_have_text("75% · indexing")
     assert await page.locator("#progress-bar").evaluate("bar => bar.value") == 0.75
 
 
-async def test_controls_are_disabled_during_a_run_and_enabled_after(tab: Tab, page_server: ServerProcess) -> None:
+async def test_controls_are_disabled_during_a_run_and_enabled_after(
+    tab: Tab, page_server: ServerProcess
+) -> None:
     page = await tab.open(page_server)
     await turn(page, "my name is Grace")
     await expect(page.locator(f'#threads [data-thread-id="{thread_in_url(page)}"]')).to_be_visible()
@@ -162,10 +168,14 @@ async def test_reload_with_the_thread_in_the_url_restores_the_conversation(
     await page.reload()
     await expect(page.locator(".message")).to_have_count(4)
     await expect(page.locator(".tool-call .tool-result")).to_have_text("84")
-    await expect(page.locator(".message.user .text")).to_have_text(["what is 12 * 7?", "and what did I ask before?"])
+    await expect(page.locator(".message.user .text")).to_have_text(
+        ["what is 12 * 7?", "and what did I ask before?"]
+    )
     assert thread_in_url(page) == thread_id
     assert await page.locator("#conversation").inner_text() == conversation
-    await expect(page.locator(f'#threads [data-thread-id="{thread_id}"]')).to_have_attribute("aria-current", "true")
+    await expect(page.locator(f'#threads [data-thread-id="{thread_id}"]')).to_have_attribute(
+        "aria-current", "true"
+    )
 
 
 async def test_the_thread_list_shows_threads_newest_first_and_reopens_them(
@@ -197,7 +207,9 @@ async def test_the_thread_list_shows_threads_newest_first_and_reopens_them(
     await expect(second_item).not_to_have_attribute("aria-current", "true")
 
 
-async def test_markup_in_messages_is_shown_as_text_and_never_run(tab: Tab, page_server: ServerProcess) -> None:
+async def test_markup_in_messages_is_shown_as_text_and_never_run(
+    tab: Tab, page_server: ServerProcess
+) -> None:
     page = await tab.open(page_server)
     await turn(page, XSS)
     await expect(page.locator(".message.user .text")).to_have_text(XSS)
@@ -223,7 +235,9 @@ async def test_a_run_error_is_shown_and_the_page_stays_usable(tab: Tab, server: 
     await expect(page.locator(".message.assistant .text").last).to_have_text(re.compile(r"w1 w2$"))
 
 
-async def test_the_event_source_is_closed_on_the_runs_last_event(tab: Tab, page_server: ServerProcess) -> None:
+async def test_the_event_source_is_closed_on_the_runs_last_event(
+    tab: Tab, page_server: ServerProcess
+) -> None:
     page = await tab.open(page_server)
     await turn(page, "hello")
     await turn(page, "what is 2 + 2?")
@@ -246,7 +260,9 @@ async def test_a_broken_connection_is_reported_and_the_page_stays_usable(
     await expect(page.locator("#send")).to_be_enabled()
 
 
-async def test_the_page_mid_run_as_the_readme_shows_it(tab: Tab, page_server: ServerProcess, log_dir: Path) -> None:
+async def test_the_page_mid_run_as_the_readme_shows_it(
+    tab: Tab, page_server: ServerProcess, log_dir: Path
+) -> None:
     """Saves the screenshot; UPDATE_SCREENSHOT=1 also writes the README's docs/screenshot.png."""
     page = await tab.open(page_server)
     await turn(page, "what is 12 * 7?")
@@ -260,3 +276,16 @@ async def test_the_page_mid_run_as_the_readme_shows_it(tab: Tab, page_server: Se
         await page.screenshot(path=SCREENSHOT)
     await expect(page.locator(".message.assistant.streaming")).to_have_count(1)
     await run_ends(page)
+
+
+async def test_a_reload_mid_run_follows_the_run_to_its_end(tab: Tab, server: ServerProcess) -> None:
+    page = await tab.open(server)
+    await send(page, "take your time [tokens=30] [delay=100]")
+    await expect(page.locator(".message.assistant .text")).to_contain_text("w2")
+    await page.reload()
+    await expect(page.locator(".notice.info")).to_contain_text("following it live")
+    await run_ends(page)
+    await expect(fact(page, "outcome")).to_have_text("success")
+    await expect(page.locator(".message.user")).to_have_count(1)
+    await expect(page.locator(".message.assistant")).to_have_count(1)
+    await expect(page.locator(".message.assistant .text")).to_have_text(re.compile(r"^turn1 w1 w2 .* w29$"))
