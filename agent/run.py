@@ -8,7 +8,6 @@ client that joins) misses nothing. The buffer keeps the latest
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 from ag_ui.core import BaseEvent
 
@@ -52,19 +51,47 @@ class Run:
         start = max(seq + 1, self._first_seq)
         return [(s, self._events[s - self._first_seq]) for s in range(start, self.last_seq + 1)]
 
-    async def follow(self, after: int) -> AsyncIterator[tuple[int, str]]:
+    def follow(self, after: int) -> "Follower":
         """Every event after `after`, live, until the run's last one."""
-        seq = max(after, self._first_seq - 1)
-        while True:
-            wake = self._wake
-            while seq < self.last_seq:
-                seq += 1
-                if seq >= self._first_seq:
-                    yield seq, self._events[seq - self._first_seq]
-            if self.done:
-                return
-            await wake.wait()
+        return Follower(self, after)
 
     async def wait_for_change(self) -> None:
         if not self.done:
             await self._wake.wait()
+
+
+class Follower:
+    """An async iterator over a run's events after a sequence number, live, until its last one.
+
+    `ready()` also takes every event already buffered without waiting, so a
+    stream can send a burst of tokens in one write instead of one write each.
+    """
+
+    def __init__(self, run: Run, after: int) -> None:
+        self._run = run
+        self._seq = after
+
+    def __aiter__(self) -> "Follower":
+        return self
+
+    async def __anext__(self) -> tuple[int, str]:
+        while (event := self._take()) is None:
+            if self._run.done:
+                raise StopAsyncIteration
+            await self._run._wake.wait()
+        return event
+
+    def ready(self) -> list[tuple[int, str]]:
+        """The events already in the buffer, taken now."""
+        events = []
+        while (event := self._take()) is not None:
+            events.append(event)
+        return events
+
+    def _take(self) -> tuple[int, str] | None:
+        run = self._run
+        self._seq = max(self._seq, run._first_seq - 1)  # events dropped from the buffer are skipped
+        if self._seq >= run.last_seq:
+            return None
+        self._seq += 1
+        return self._seq, run._events[self._seq - run._first_seq]

@@ -11,6 +11,7 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
 from agent.graph import load_graph
 from agent.runs import RunRegistry
+from db.checkpoints import LatestPostgresSaver
 from db.embedded import embedded_postgres
 from db.pools import asyncpg_pool, checkpoint_pool
 from db.recorder import MessageRecorder
@@ -42,7 +43,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         pool = await stack.enter_async_context(asyncpg_pool(url, settings))
         await migrate(pool)
         checkpoints = await stack.enter_async_context(checkpoint_pool(url, settings))
-        checkpointer = AsyncPostgresSaver(checkpoints)
+        checkpointer = LatestPostgresSaver(checkpoints)
         await checkpointer.setup()
         graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings)
 

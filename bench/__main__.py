@@ -27,8 +27,9 @@ def parse_args() -> argparse.Namespace:
         "--only", choices=SCENARIOS, action="append", help="run only this scenario (repeatable)"
     )
     parser.add_argument(
-        "--plot", type=Path, help="where the growth plot goes (default: docs/bench-growth.png, or the log folder with "
-        "--quick; needs matplotlib, skipped without it)",
+        "--plot", type=Path,
+        help="where the growth plot goes (default: docs/bench-growth.png, or the log folder "
+        "with --quick; needs matplotlib, skipped without it)",
     )
     parser.add_argument("--json-out", type=Path, help="also write every JSON line to this file")
     parser.add_argument(

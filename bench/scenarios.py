@@ -24,24 +24,26 @@ class Sizes:
     held_message: str  # the slow model: tokens 100 ms apart
     growth_turns: int
     isolation_turns: int
-    warmup: int
+    warmup: int  # rounds of turns at the highest concurrency before measuring
 
 
 QUICK = Sizes(
     throughput={1: 10, 10: 20, 50: 50}, held_levels=(10, 25),
     held_message="hello [tokens=20] [delay=100]", growth_turns=20,
-    isolation_turns=20, warmup=5,
+    isolation_turns=15, warmup=1,
 )
 FULL = Sizes(
     throughput={1: 100, 10: 400, 50: 600}, held_levels=(50, 100, 200, 300, 400, 600),
     held_message="hello [tokens=100] [delay=100]",
-    growth_turns=400, isolation_turns=300, warmup=20,
+    growth_turns=400, isolation_turns=100, warmup=2,
 )
 
 
 async def warm_up(servers: Servers, sizes: Sizes) -> None:
+    """Fill both servers' connection pools and caches at the highest concurrency measured."""
+    concurrency = max(sizes.throughput)
     for target in (servers.baseline, servers.ours):
-        await run_load(target, turns=sizes.warmup, concurrency=min(sizes.warmup, 5), message=MESSAGE)
+        await run_load(target, turns=sizes.warmup * concurrency, concurrency=concurrency, message=MESSAGE)
 
 
 async def throughput(servers: Servers, sizes: Sizes) -> list[dict[str, Any]]:
@@ -116,16 +118,25 @@ SELECT (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM checkpoints t WHERE th
      + (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM checkpoint_blobs t WHERE thread_id = %(t)s)
      + (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM checkpoint_writes t WHERE thread_id = %(t)s)
 """
+CHECKPOINT_RAW_BYTES = """
+SELECT (SELECT coalesce(sum(octet_length(checkpoint::text) + octet_length(metadata::text)), 0)
+        FROM checkpoints WHERE thread_id = %(t)s)
+     + (SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_blobs WHERE thread_id = %(t)s)
+     + (SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_writes WHERE thread_id = %(t)s)
+"""
 CHECKPOINT_COUNT = "SELECT count(*) FROM checkpoints WHERE thread_id = %(t)s"
 
 
 async def checkpoint_storage(database_url: str, thread_id: str, text_bytes: int) -> dict[str, Any]:
-    """The size of a thread's checkpoint rows against the length of its message text."""
+    """The size of a thread's checkpoint rows (as stored, and before compression) against its text."""
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
         stored = (await (await conn.execute(CHECKPOINT_BYTES, {"t": thread_id})).fetchone())[0]
+        raw = (await (await conn.execute(CHECKPOINT_RAW_BYTES, {"t": thread_id})).fetchone())[0]
         count = (await (await conn.execute(CHECKPOINT_COUNT, {"t": thread_id})).fetchone())[0]
     return {
         "checkpoint_bytes": int(stored),
+        "uncompressed_bytes": int(raw),
+        "uncompressed_ratio": round(int(raw) / text_bytes, 2),
         "checkpoints": int(count),
         "text_bytes": text_bytes,
         "storage_ratio": round(int(stored) / text_bytes, 2),
@@ -189,6 +200,7 @@ async def growth(servers: Servers, sizes: Sizes) -> dict[str, Any]:
             "cpu_growth": _ratio(late["cpu_ms_per_turn"], early["cpu_ms_per_turn"]),
             "errors": sum(t["error"] is not None for t in per_turn),
             "storage_ratio": last_storage["storage_ratio"],
+            "uncompressed_ratio": last_storage["uncompressed_ratio"],
         }
         if mid is not None:
             rows[target.name]["cpu_growth_at_400_messages"] = _ratio(
@@ -216,13 +228,13 @@ FAST_ROWS = "DROP TRIGGER IF EXISTS bench_slow_rows ON messages"
 
 
 async def isolation(servers: Servers, sizes: Sizes) -> dict[str, Any]:
-    """Our TTFT at concurrency 10 with message-row writes as they are and slowed by 200 ms each."""
+    """Our TTFT, one turn at a time, with message-row writes as they are and slowed by 200 ms each."""
     rows = {}
     async with await psycopg.AsyncConnection.connect(servers.database_url, autocommit=True) as conn:
         for name, sql in (("rows_fast", FAST_ROWS), ("rows_slow", SLOW_ROWS), ("rows_fast_again", FAST_ROWS)):
             await conn.execute(sql)
             load = await run_load(
-                servers.ours, turns=sizes.isolation_turns, concurrency=10, message=MESSAGE
+                servers.ours, turns=sizes.isolation_turns, concurrency=1, message=MESSAGE
             )
             rows[name] = figures(load)
         await conn.execute(FAST_ROWS)
@@ -231,4 +243,4 @@ async def isolation(servers: Servers, sizes: Sizes) -> dict[str, Any]:
         for key in ("ttft_p50_ms", "ttft_p99_ms")
     }
     rows["ratio"] = {key: _ratio(rows["rows_slow"][key], value) for key, value in fast.items()}
-    return emit("isolation", rows, concurrency=10, row_write_delay_ms=200)
+    return emit("isolation", rows, concurrency=1, row_write_delay_ms=200)
