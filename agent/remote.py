@@ -39,7 +39,8 @@ class RemoteRuns:
             seq = after
             while True:
                 wake.clear()
-                for seq, data in await self._coordinator.stored_events(run_id=run_id, after=seq):
+                for stored_seq, data in await self._coordinator.stored_events(run_id=run_id, after=seq):
+                    seq = stored_seq
                     yield seq, data
                     if data.startswith(TERMINAL_TYPES):
                         return

@@ -21,9 +21,9 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from agent.errors import describe_failure
 from agent.events import STREAM_MODES, EventTranslator, node_messages
 from agent.remote import RemoteRuns
+from agent.rows import rows_for, title_of
 from agent.run import Run
 from agent.snapshot import agui_messages
-from agent.rows import rows_for, title_of
 from db.recorder import MessageRecorder
 from db.runs import CANCEL_CHANNEL, FOLLOW_CHANNEL, RunCoordinator
 from errors import NotFound, RunExists, ShuttingDown, ThreadBusy

@@ -6,6 +6,7 @@ Keys are compared in constant time.
 """
 
 import secrets
+
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 

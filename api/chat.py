@@ -11,8 +11,8 @@ from agent.run import Run
 from agent.runs import new_id
 from api.deps import ResourcesDep
 from api.resources import Resources
-from api.sse import event_stream, parse_last_event_id
 from api.runs import resume as resume_run
+from api.sse import event_stream, parse_last_event_id
 from errors import InvalidRequest, NotFound
 from settings import THREAD_ID_PATTERN
 

@@ -6,20 +6,28 @@ blocks for about a second, so it runs in a thread.
 """
 
 import asyncio
+import warnings
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
-import pgserver
+with warnings.catch_warnings():
+    # pgserver asks platformdirs for a runtime folder at import; without XDG_RUNTIME_DIR
+    # (any container or CI job) that warns on every start, though /tmp serves well.
+    warnings.simplefilter("ignore")
+    import pgserver
 
 
 @asynccontextmanager
 async def embedded_postgres(data_dir: Path) -> AsyncIterator[str]:
     """Run PostgreSQL in `data_dir` (created if missing) and yield its URL."""
-    data_dir = data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = await asyncio.to_thread(pgserver.get_server, data_dir, cleanup_mode="stop")
+    server = await asyncio.to_thread(_start, data_dir)
     try:
         yield server.get_uri()
     finally:
         await asyncio.to_thread(server.cleanup)
+
+
+def _start(data_dir: Path) -> pgserver.PostgresServer:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return pgserver.get_server(data_dir.resolve(), cleanup_mode="stop")

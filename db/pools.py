@@ -1,7 +1,7 @@
 """The two connection pools: asyncpg for our tables, psycopg for the checkpointer."""
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 import asyncpg
 from psycopg import AsyncConnection

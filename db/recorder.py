@@ -47,11 +47,11 @@ class MessageRecorder:
     def pending(self) -> int:
         return len(self._tasks)
 
-    async def drain(self, timeout: float | None = None) -> None:
-        """Wait for every outstanding write; after `timeout`, log and cancel the rest."""
+    async def drain(self, within: float | None = None) -> None:
+        """Wait for every outstanding write; after `within` seconds, log and cancel the rest."""
         if not self._tasks:
             return
-        done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        _, pending = await asyncio.wait(set(self._tasks), timeout=within)
         for task in pending:
             log.error("message rows not written before shutdown: %s", task.get_name())
             task.cancel()
