@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +237,22 @@ async def test_a_resent_conversation_with_nothing_new_is_refused(client: httpx.A
     assert again.status_code == 422 and "no user message" in again.json()["error"]["message"]
     same_run = await client.post("/agui", json={**body, "messages": [first, user("more")]})
     assert same_run.status_code == 409 and same_run.json()["error"]["code"] == "run_exists"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="RunRegistry.start looks for the run id only among its own process's runs: another "
+    "process's run id fails the runs table's primary key (500) and leaves the thread's advisory "
+    "lock held; the fix belongs in agent/runs.py and db/runs.py",
+)
+async def test_a_run_id_another_process_used_is_refused(
+    client: httpx.AsyncClient, start_server: Callable[..., ServerProcess]
+) -> None:
+    body = agui_input(f"agui-{uuid.uuid4().hex[:12]}", user("hello [tokens=1]"))
+    async with client.stream("POST", "/agui", json=body) as response:
+        assert response.status_code == 200
+        await response.aread()
+    other = start_server({"OPENAI_API_KEY": "", "OFFLINE_TOKEN_DELAY": "0"})
+    async with httpx.AsyncClient(base_url=other.url, timeout=30) as elsewhere:
+        reused = await elsewhere.post("/agui", json={**body, "threadId": f"agui-{uuid.uuid4().hex[:12]}"})
+    assert reused.status_code == 409 and reused.json()["error"]["code"] == "run_exists"
