@@ -44,6 +44,7 @@ async def node(script: Path, *args: str) -> dict[str, Any]:
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), NODE_TIMEOUT)
     assert process.returncode == 0, stderr.decode()
+    assert "[ag-ui]" not in stderr.decode(), stderr.decode()  # the client's warnings about a stream
     return json.loads(stdout)
 
 
