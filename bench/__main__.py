@@ -21,7 +21,9 @@ PLOT = ROOT / "docs" / "bench-growth.png"
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small numbers: about a minute")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="small numbers: under a minute")
+    size.add_argument("--smoke", action="store_true", help="tiny numbers: only shows that it works")
     parser.add_argument("--database-url", help="PostgreSQL to use (default: an embedded one)")
     parser.add_argument(
         "--only", choices=SCENARIOS, action="append", help="run only this scenario (repeatable)"
@@ -39,7 +41,7 @@ def parse_args() -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace) -> list[dict]:
-    sizes = scenarios.QUICK if args.quick else scenarios.FULL
+    sizes = scenarios.SMOKE if args.smoke else scenarios.QUICK if args.quick else scenarios.FULL
     chosen = args.only or SCENARIOS
     records: list[dict] = []
     with start_servers(database_url=args.database_url, log_dir=args.log_dir) as servers:
@@ -51,7 +53,8 @@ async def run(args: argparse.Namespace) -> list[dict]:
         if "growth" in chosen:
             growth = await scenarios.growth(servers, sizes)
             records.append(growth)
-            default = args.log_dir / "bench-growth-quick.png" if args.quick else PLOT
+            small = args.quick or args.smoke
+            default = args.log_dir / "bench-growth-quick.png" if small else PLOT
             _plot(growth["curves"], args.plot or default)
         if "isolation" in chosen:
             records.append(await scenarios.isolation(servers, sizes))

@@ -22,6 +22,7 @@ class Sizes:
     throughput: dict[int, int]  # concurrency -> turns
     held_levels: tuple[int, ...]
     held_message: str  # the slow model: tokens 100 ms apart
+    held_ramp: float  # seconds over which the streams of a level are opened
     growth_turns: int
     isolation_turns: int
     warmup: int  # rounds of turns at the highest concurrency before measuring
@@ -29,12 +30,16 @@ class Sizes:
 
 QUICK = Sizes(
     throughput={1: 10, 10: 20, 50: 50}, held_levels=(10, 25),
-    held_message="hello [tokens=20] [delay=100]", growth_turns=20,
+    held_message="hello [tokens=20] [delay=100]", held_ramp=1.0, growth_turns=20,
     isolation_turns=15, warmup=1,
+)
+SMOKE = Sizes(
+    throughput={1: 3, 4: 8}, held_levels=(4,), held_message="hello [tokens=5] [delay=100]", held_ramp=0.2,
+    growth_turns=4, isolation_turns=3, warmup=1,
 )
 FULL = Sizes(
     throughput={1: 100, 10: 400, 50: 600}, held_levels=(50, 100, 200, 300, 400, 600),
-    held_message="hello [tokens=100] [delay=100]",
+    held_message="hello [tokens=100] [delay=100]", held_ramp=5.0,
     growth_turns=400, isolation_turns=100, warmup=2,
 )
 
@@ -59,17 +64,17 @@ async def throughput(servers: Servers, sizes: Sizes) -> list[dict[str, Any]]:
     return records
 
 
-async def _hold(target: Target, streams: int, message: str) -> dict[str, Any]:
-    """`streams` slow turns at once: TTFT while they are all open, and memory per stream."""
+async def _hold(target: Target, streams: int, sizes: Sizes) -> dict[str, Any]:
+    """`streams` slow turns opened over the ramp: TTFT while the others are open, memory per stream."""
     idle = rss_bytes(target.pid)
     peak = idle
     async with client() as http:
-        tasks = [
-            asyncio.create_task(one_turn(http, target, message, new_thread_id()))
-            for _ in range(streams)
-        ]
         cpu = cpu_seconds(target.pid)
         started = time.perf_counter()
+        tasks = []
+        for _ in range(streams):
+            tasks.append(asyncio.create_task(one_turn(http, target, sizes.held_message, new_thread_id())))
+            await asyncio.sleep(sizes.held_ramp / streams)
         while not all(t.done() for t in tasks):
             peak = max(peak, rss_bytes(target.pid))
             await asyncio.sleep(0.5)
@@ -90,7 +95,7 @@ async def held_streams(servers: Servers, sizes: Sizes) -> dict[str, Any]:
         levels[target.name] = []
         held[target.name] = 0
         for streams in sizes.held_levels:
-            result = await _hold(target, streams, sizes.held_message)
+            result = await _hold(target, streams, sizes)
             levels[target.name].append(result)
             p99 = result["ttft_p99_ms"]
             if result["errors"] or p99 is None or p99 > HELD_TTFT_LIMIT * 1000:
@@ -188,15 +193,16 @@ async def growth(servers: Servers, sizes: Sizes) -> dict[str, Any]:
         per_turn, storage[target.name] = await _grow(servers, target, turns)
         curves[target.name] = per_turn
         early = _window(per_turn, 1, 10)
-        late = _window(per_turn, turns - 9, turns)
+        first_late = max(1, turns - 9)
+        late = _window(per_turn, first_late, turns)
         mid = _window(per_turn, 191, 200) if turns >= 200 else None
         last_storage = storage[target.name][f"turn_{turns}"]
         rows[target.name] = {
             "ttft_ms_turns_1_10": early["ttft_p50_ms"],
-            f"ttft_ms_turns_{turns - 9}_{turns}": late["ttft_p50_ms"],
+            f"ttft_ms_turns_{first_late}_{turns}": late["ttft_p50_ms"],
             "ttft_growth": _ratio(late["ttft_p50_ms"], early["ttft_p50_ms"]),
             "cpu_ms_turns_1_10": early["cpu_ms_per_turn"],
-            f"cpu_ms_turns_{turns - 9}_{turns}": late["cpu_ms_per_turn"],
+            f"cpu_ms_turns_{first_late}_{turns}": late["cpu_ms_per_turn"],
             "cpu_growth": _ratio(late["cpu_ms_per_turn"], early["cpu_ms_per_turn"]),
             "errors": sum(t["error"] is not None for t in per_turn),
             "storage_ratio": last_storage["storage_ratio"],
