@@ -64,12 +64,14 @@ def thread_in_url(page: Page) -> str:
 
 
 async def expect_controls_enabled(page: Page, enabled: bool) -> None:
-    controls = [page.locator(selector) for selector in ("#message", "#send", "#new-thread")]
-    for control in [*controls, *await page.locator("#threads button").all()]:
-        if enabled:
-            await expect(control).to_be_enabled()
-        else:
-            await expect(control).to_be_disabled()
+    for selector in ("#message", "#send", "#new-thread"):
+        control = page.locator(selector)
+        await (expect(control).to_be_enabled() if enabled else expect(control).to_be_disabled())
+    # Every thread button at once: the list can be long, and the run short.
+    await page.wait_for_function(
+        "enabled => [...document.querySelectorAll('#threads button')].every(b => b.disabled !== enabled)",
+        arg=enabled,
+    )
 
 
 async def test_a_reply_grows_token_by_token_over_several_frames(tab: Tab, page_server: ServerProcess) -> None:

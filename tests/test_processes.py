@@ -2,6 +2,7 @@
 
 import asyncio
 import signal
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -112,6 +113,10 @@ def test_workers_share_one_port(database_url: str, log_dir) -> None:
     server = ServerProcess({"DATABASE_URL": database_url, "OPENAI_API_KEY": "", "OFFLINE_TOKEN_DELAY": "0"}, log_dir)
     server.start("--workers", "2")
     try:
+        for _ in range(600):
+            if server.output().count("Application startup complete") == 2:
+                break
+            time.sleep(0.1)
         assert httpx.get(f"{server.url}/readyz").status_code == 200
     finally:
         assert server.stop() == 0
