@@ -101,7 +101,7 @@ class RunRegistry:
         self._active[thread_id] = run
         try:
             claimed = await self._coordinator.claim_thread(thread_id=thread_id, run_id=run_id)
-        except BaseException:
+        except BaseException:  # RunExists, or the database failed: the thread stays free
             del self._active[thread_id]
             raise
         if not claimed:

@@ -28,6 +28,9 @@ class ChatRequest(BaseModel):
     on_disconnect: OnDisconnect = Field(
         "continue", description="'cancel' stops the run when this stream's client goes away."
     )
+    snapshot: bool = Field(
+        False, description="Send MESSAGES_SNAPSHOT (the whole thread) right after RUN_STARTED."
+    )
 
 
 def checked_message(text: str, max_bytes: int) -> HumanMessage:
@@ -41,10 +44,17 @@ def checked_message(text: str, max_bytes: int) -> HumanMessage:
 
 
 async def start_turn(
-    resources: Resources, *, message: str, thread_id: str | None, on_disconnect: OnDisconnect
+    resources: Resources,
+    *,
+    message: str,
+    thread_id: str | None,
+    on_disconnect: OnDisconnect,
+    snapshot: bool,
 ) -> EventSourceResponse:
     human = checked_message(message, resources.settings.max_message_bytes)
-    run = await resources.runs.start(thread_id=thread_id or new_id(), messages=[human])
+    run = await resources.runs.start(
+        thread_id=thread_id or new_id(), messages=[human], snapshot=snapshot
+    )
     return _follow(resources, run, after=0, on_disconnect=on_disconnect)
 
 
@@ -63,6 +73,7 @@ async def chat(request: ChatRequest, resources: ResourcesDep) -> EventSourceResp
         message=request.message,
         thread_id=request.thread_id,
         on_disconnect=request.on_disconnect,
+        snapshot=request.snapshot,
     )
 
 
@@ -72,6 +83,7 @@ async def chat_for_event_source(
     message: Annotated[str, Query(description="The user's message.")],
     thread_id: Annotated[str | None, Query(pattern=THREAD_ID_PATTERN)] = None,
     on_disconnect: OnDisconnect = "continue",
+    snapshot: bool = False,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Start a turn for a browser's EventSource; a reconnect resumes it instead."""
@@ -82,5 +94,9 @@ async def chat_for_event_source(
         except NotFound:
             return Response(status_code=204)  # tells the EventSource to stop reconnecting
     return await start_turn(
-        resources, message=message, thread_id=thread_id, on_disconnect=on_disconnect
+        resources,
+        message=message,
+        thread_id=thread_id,
+        on_disconnect=on_disconnect,
+        snapshot=snapshot,
     )

@@ -20,6 +20,8 @@ from typing import Any
 
 import asyncpg
 
+from errors import RunExists
+
 log = logging.getLogger(__name__)
 
 CANCEL_CHANNEL = "run_cancel"
@@ -31,16 +33,22 @@ WITH claim AS (SELECT pg_try_advisory_lock($1) AS ok),
 lost AS (
     UPDATE runs SET status = 'lost', finished_at = now()
     WHERE thread_id = $3 AND status = 'running' AND (SELECT ok FROM claim)
+),
+inserted AS (
+    INSERT INTO runs (run_id, thread_id, status, owner_pid)
+    SELECT $2, $3, 'running', pg_backend_pid() FROM claim WHERE ok
+    ON CONFLICT (run_id) DO NOTHING
+    RETURNING run_id
 )
-INSERT INTO runs (run_id, thread_id, status, owner_pid)
-SELECT $2, $3, 'running', pg_backend_pid() FROM claim WHERE ok
-RETURNING run_id
+SELECT (SELECT ok FROM claim) AS locked, EXISTS (SELECT 1 FROM inserted) AS inserted
 """
 
 RELEASE_THREAD = """
 WITH finished AS (UPDATE runs SET status = $3, finished_at = now() WHERE run_id = $2)
 SELECT pg_advisory_unlock($1)
 """
+
+UNLOCK_THREAD = "SELECT pg_advisory_unlock($1)"
 
 SELECT_ACTIVE_RUN = """
 SELECT run_id FROM runs WHERE thread_id = $1 AND status = 'running'
@@ -105,9 +113,16 @@ class RunCoordinator:
             await conn.add_listener(channel, self._on_notification)
 
     async def claim_thread(self, *, thread_id: str, run_id: str) -> bool:
-        """Take the thread for `run_id`; False when another run holds it."""
-        claimed = await self._on_control(CLAIM_THREAD, thread_lock_key(thread_id), run_id, thread_id)
-        return claimed is not None
+        """Take the thread for `run_id`; False when another run holds it.
+
+        Raises RunExists when `run_id` was used before (a client may choose its run ids).
+        """
+        key = thread_lock_key(thread_id)
+        locked, inserted = await self._on_control(CLAIM_THREAD, key, run_id, thread_id)
+        if locked and not inserted:
+            await self._on_control(UNLOCK_THREAD, key)
+            raise RunExists(f"run {run_id} already exists")
+        return bool(locked)
 
     async def release_thread(self, *, thread_id: str, run_id: str, status: str) -> None:
         await self._on_control(RELEASE_THREAD, thread_lock_key(thread_id), run_id, status)
@@ -141,16 +156,17 @@ class RunCoordinator:
         await self._pool.execute(DELETE_OLD_RUNS, float(older_than_seconds))
 
     async def _on_control(self, query: str, *args: Any) -> Any:
+        """The first row of `query` on the control connection: a value, or a tuple of several."""
         async with self._lock:
             conn = await self._control_connection()
             try:
-                return await conn.fetchval(query, *args)
+                return _first_row(await conn.fetchrow(query, *args))
             except (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError):
                 # The database restarted: the locks of this connection are gone with it.
                 log.warning("control connection lost; reconnecting")
                 await self._connect()
                 assert self._conn is not None
-                return await self._conn.fetchval(query, *args)
+                return _first_row(await self._conn.fetchrow(query, *args))
 
     async def _control_connection(self) -> asyncpg.Connection:
         if self._conn is None or self._conn.is_closed():
@@ -175,6 +191,12 @@ class RunCoordinator:
             self._handlers.add(task)
             task.add_done_callback(self._handlers.discard)
             task.add_done_callback(_log_failure)
+
+
+def _first_row(row: asyncpg.Record | None) -> Any:
+    if row is None:
+        return None
+    return row[0] if len(row) == 1 else tuple(row)
 
 
 def _log_failure(task: "asyncio.Future[Any]") -> None:

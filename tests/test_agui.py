@@ -240,12 +240,6 @@ async def test_a_resent_conversation_with_nothing_new_is_refused(client: httpx.A
     assert same_run.status_code == 409 and same_run.json()["error"]["code"] == "run_exists"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RunRegistry.start looks for the run id only among its own process's runs: another "
-    "process's run id fails the runs table's primary key (500) and leaves the thread's advisory "
-    "lock held; the fix belongs in agent/runs.py and db/runs.py",
-)
 async def test_a_run_id_another_process_used_is_refused(
     client: httpx.AsyncClient, start_server: Callable[..., ServerProcess]
 ) -> None:

@@ -87,3 +87,14 @@ async def test_get_chat_streams_for_event_source(client: httpx.AsyncClient) -> N
         events = [frame.event async for frame in frames(response)]
     assert_protocol_order(events)
     assert text_of(events) == "turn1 w1 w2"
+
+
+async def test_a_turn_can_open_with_a_snapshot_of_the_thread(client: httpx.AsyncClient) -> None:
+    thread_id = (await turn(client, "first [tokens=2]"))[0]["threadId"]
+    events = await turn(client, "second [tokens=2]", thread_id, snapshot=True)
+    assert types(events)[:2] == ["RUN_STARTED", "MESSAGES_SNAPSHOT"]
+    snapshot = events[1]["messages"]
+    assert [(m["role"], m["content"]) for m in snapshot] == [
+        ("user", "first [tokens=2]"), ("assistant", "turn1 w1"), ("user", "second [tokens=2]")
+    ]
+    assert_protocol_order(events)
