@@ -62,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    for chatty in ("httpx", "httpx2"):  # one line per model request otherwise
+    for chatty in ("httpx", "httpx2", "pgserver"):  # a line per model request, pages of initdb
         logging.getLogger(chatty).setLevel(logging.WARNING)
     if settings.database_url is not None:
         try:
