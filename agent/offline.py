@@ -9,6 +9,7 @@ checkpoint could have supplied).
 import asyncio
 import json
 import re
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
@@ -144,7 +145,9 @@ class OfflineChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         reply = offline_reply(messages, self.tool_names)
+        message_id = secrets.token_urlsafe(12)  # short: it is in every token event
         for chunk in _chunks(reply, _usage(messages, reply)):
+            chunk.message.id = message_id
             if self.token_delay:
                 await asyncio.sleep(self.token_delay)
             if run_manager and chunk.text:

@@ -6,14 +6,9 @@ from typing import Any
 
 import asyncpg
 
-UPSERT_THREAD = """
-INSERT INTO threads (thread_id, title, created_at, updated_at) VALUES ($1, $2, $3, $3)
-ON CONFLICT (thread_id) DO UPDATE SET
-    title = COALESCE(threads.title, EXCLUDED.title),
-    updated_at = GREATEST(threads.updated_at, EXCLUDED.updated_at)
-"""
-
-INSERT_MESSAGES = """
+# One statement, one round trip: the rows, then their thread (created on its first rows,
+# titled by the first write that has a title, counted by the rows actually inserted).
+RECORD_MESSAGES = """
 WITH inserted AS (
     INSERT INTO messages (thread_id, run_id, message_id, role, content,
                           tool_name, tool_call_id, tool_args, created_at)
@@ -22,8 +17,12 @@ WITH inserted AS (
     ON CONFLICT DO NOTHING
     RETURNING 1
 )
-UPDATE threads SET message_count = message_count + (SELECT count(*) FROM inserted)
-WHERE thread_id = $1
+INSERT INTO threads AS t (thread_id, title, created_at, updated_at, message_count)
+VALUES ($1, $10, $11, $12, (SELECT count(*) FROM inserted))
+ON CONFLICT (thread_id) DO UPDATE SET
+    title = COALESCE(t.title, EXCLUDED.title),
+    updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at),
+    message_count = t.message_count + EXCLUDED.message_count
 """
 
 SELECT_THREADS = """
@@ -65,20 +64,21 @@ async def insert_messages(
     rows: list[MessageRow],
 ) -> None:
     """Record `rows` once each (a repeated write inserts nothing) and update the thread."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(UPSERT_THREAD, thread_id, title, min(r.created_at for r in rows))
-        await conn.execute(
-            INSERT_MESSAGES,
-            thread_id,
-            run_id,
-            [r.message_id for r in rows],
-            [r.role for r in rows],
-            [r.content for r in rows],
-            [r.tool_name for r in rows],
-            [r.tool_call_id for r in rows],
-            [r.tool_args for r in rows],
-            [r.created_at for r in rows],
-        )
+    await pool.execute(
+        RECORD_MESSAGES,
+        thread_id,
+        run_id,
+        [r.message_id for r in rows],
+        [r.role for r in rows],
+        [r.content for r in rows],
+        [r.tool_name for r in rows],
+        [r.tool_call_id for r in rows],
+        [r.tool_args for r in rows],
+        [r.created_at for r in rows],
+        title,
+        min(r.created_at for r in rows),
+        max(r.created_at for r in rows),
+    )
 
 
 async def list_threads(

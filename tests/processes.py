@@ -103,4 +103,8 @@ class StandInProcess:
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(10)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:  # a `[timeout]` request never ends by itself
+                self.process.kill()
+                self.process.wait()
