@@ -35,6 +35,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--json-out", type=Path, help="also write every JSON line to this file")
     parser.add_argument(
+        "--workers", type=int, default=1, help="processes of our server (python main.py --workers N)"
+    )
+    parser.add_argument(
         "--log-dir", type=Path, default=ROOT / "bench" / "results", help="server logs go here"
     )
     return parser.parse_args()
@@ -44,7 +47,10 @@ async def run(args: argparse.Namespace) -> list[dict]:
     sizes = scenarios.SMOKE if args.smoke else scenarios.QUICK if args.quick else scenarios.FULL
     chosen = args.only or SCENARIOS
     records: list[dict] = []
-    with start_servers(database_url=args.database_url, log_dir=args.log_dir) as servers:
+    server_env = {"WORKERS": str(args.workers)} if args.workers > 1 else None
+    with start_servers(
+        database_url=args.database_url, log_dir=args.log_dir, server_env=server_env
+    ) as servers:
         await scenarios.warm_up(servers, sizes)
         if "throughput" in chosen:
             records += await scenarios.throughput(servers, sizes)

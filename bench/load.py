@@ -59,10 +59,19 @@ def new_thread_id() -> str:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of process `pid` so far."""
+    """User plus system CPU time of process `pid` and its live children (uvicorn workers) so far."""
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14, 15)
+    own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14, 15)
+    return own + sum(cpu_seconds(child) for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return [int(child) for child in children.read().split()]
+    except FileNotFoundError:
+        return []
 
 
 def rss_bytes(pid: int) -> int:
