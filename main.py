@@ -75,7 +75,8 @@ def main() -> None:
     if settings.api_key is None:
         log.warning(
             "no API_KEY set: listening on %s:%d, anyone who can reach that address can use the server",
-            settings.host, settings.port,
+            settings.host,
+            settings.port,
         )
     uvicorn.run(
         "main:create_app",

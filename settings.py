@@ -10,9 +10,7 @@ RUN_ID_PATTERN = THREAD_ID_PATTERN
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_ignore_empty=True, extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore", frozen=True)
 
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port the server listens on.")
@@ -44,23 +42,17 @@ class Settings(BaseSettings):
     offline_token_delay: float = Field(
         0.03, ge=0, description="Seconds between tokens of the built-in offline model."
     )
-    graph: str = Field(
-        "agent.graph:build_graph", description="Graph factory as package.module:function."
-    )
+    graph: str = Field("agent.graph:build_graph", description="Graph factory as package.module:function.")
 
     max_message_bytes: int = Field(32768, gt=0, description="Largest accepted user message.")
     run_retention_seconds: float = Field(
         300, ge=0, description="How long a finished run's events can still be replayed."
     )
-    run_buffer_events: int = Field(
-        100_000, gt=0, description="Most events a run keeps for replay."
-    )
+    run_buffer_events: int = Field(100_000, gt=0, description="Most events a run keeps for replay.")
     shutdown_grace_seconds: float = Field(
         20, ge=0, description="On SIGTERM, how long active runs may go on before cancellation."
     )
-    api_key: str | None = Field(
-        None, description="When set, every endpoint but /healthz requires this key."
-    )
+    api_key: str | None = Field(None, description="When set, every endpoint but /healthz requires this key.")
 
     @field_validator("graph")
     @classmethod
@@ -74,5 +66,3 @@ class Settings(BaseSettings):
     def model_name(self) -> str:
         """Which model answers, as /readyz reports it."""
         return self.model if self.openai_api_key else "offline"
-
-

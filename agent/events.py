@@ -92,9 +92,7 @@ class EventTranslator:
             ]
         return [
             *self.close_open(),
-            RunFinishedEvent(
-                thread_id=self.thread_id, run_id=self.run_id, outcome=outcome, usage=usage
-            ),
+            RunFinishedEvent(thread_id=self.thread_id, run_id=self.run_id, outcome=outcome, usage=usage),
         ]
 
     def failed(self, *, message: str, code: str) -> list[BaseEvent]:

@@ -54,9 +54,7 @@ def fit_context(messages: list[BaseMessage], budget: int | None) -> list[BaseMes
     )
 
 
-def load_graph(
-    reference: str, *, checkpointer: BaseCheckpointSaver, settings: Settings
-) -> Any:
+def load_graph(reference: str, *, checkpointer: BaseCheckpointSaver, settings: Settings) -> Any:
     """Build the graph of `package.module:factory`."""
     module_name, _, factory_name = reference.partition(":")
     factory = getattr(importlib.import_module(module_name), factory_name)

@@ -169,4 +169,3 @@ def _chunks(reply: AIMessage, usage: UsageMetadata) -> Iterator[ChatGenerationCh
             chunk_position="last",
         )
     )
-

@@ -27,9 +27,7 @@ def rows_for(messages: list[BaseMessage]) -> list[MessageRow]:
             rows.append(MessageRow(message_id=message_id, role="user", content=text, created_at=now))
         elif isinstance(message, AIMessage):
             if text or not message.tool_calls:
-                rows.append(
-                    MessageRow(message_id=message_id, role="assistant", content=text, created_at=now)
-                )
+                rows.append(MessageRow(message_id=message_id, role="assistant", content=text, created_at=now))
             rows += [
                 MessageRow(
                     message_id=message_id,

@@ -183,16 +183,16 @@ class RunRegistry:
             try:
                 await self._keep_partial(run, translator, messages, config)
             except Exception:
-                log.exception("run %s of thread %s: saving the partial answer failed", run.run_id, run.thread_id)
+                log.exception(
+                    "run %s of thread %s: saving the partial answer failed", run.run_id, run.thread_id
+                )
         except Exception as error:
             status = "error"
             code, text = describe_failure(error)
             log.exception("run %s of thread %s failed (%s)", run.run_id, run.thread_id, code)
             final = translator.failed(message=text, code=code)
         try:
-            await self._coordinator.release_thread(
-                thread_id=run.thread_id, run_id=run.run_id, status=status
-            )
+            await self._coordinator.release_thread(thread_id=run.thread_id, run_id=run.run_id, status=status)
         except Exception:
             log.exception("run %s: releasing thread %s failed", run.run_id, run.thread_id)
         finally:
@@ -237,9 +237,7 @@ class RunRegistry:
             self._record(run, updates)
 
     def _record(self, run: Run, messages: list[BaseMessage]) -> None:
-        self._recorder.record(
-            thread_id=run.thread_id, run_id=run.run_id, title=None, rows=rows_for(messages)
-        )
+        self._recorder.record(thread_id=run.thread_id, run_id=run.run_id, title=None, rows=rows_for(messages))
 
     def _cancel_local(self, run: Run) -> None:
         if run.task is not None and not run.done:

@@ -26,9 +26,7 @@ def agui_messages(messages: list[BaseMessage]) -> list[Any]:
                 for call in m.tool_calls
             ]
             converted.append(
-                AssistantMessage(
-                    id=message_id, content=message_text(m) or None, tool_calls=calls or None
-                )
+                AssistantMessage(id=message_id, content=message_text(m) or None, tool_calls=calls or None)
             )
         elif isinstance(m, ToolMessage):
             converted.append(

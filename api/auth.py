@@ -37,7 +37,6 @@ async def require_api_key(request: Request, resources: ResourcesDep) -> None:
         raise Unauthorized("this server requires an API key: send 'Authorization: Bearer <key>'")
 
 
-
 class Login(BaseModel):
     key: str
 

@@ -52,9 +52,7 @@ async def start_turn(
     snapshot: bool,
 ) -> EventSourceResponse:
     human = checked_message(message, resources.settings.max_message_bytes)
-    run = await resources.runs.start(
-        thread_id=thread_id or new_id(), messages=[human], snapshot=snapshot
-    )
+    run = await resources.runs.start(thread_id=thread_id or new_id(), messages=[human], snapshot=snapshot)
     return _follow(resources, run, after=0, on_disconnect=on_disconnect)
 
 

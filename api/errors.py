@@ -34,9 +34,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-        return JSONResponse(
-            error_body("invalid_request", _describe_validation(error)), status_code=422
-        )
+        return JSONResponse(error_body("invalid_request", _describe_validation(error)), status_code=422)
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, error: HTTPException) -> JSONResponse:

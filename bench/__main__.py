@@ -29,7 +29,8 @@ def parse_args() -> argparse.Namespace:
         "--only", choices=SCENARIOS, action="append", help="run only this scenario (repeatable)"
     )
     parser.add_argument(
-        "--plot", type=Path,
+        "--plot",
+        type=Path,
         help="where the growth plot goes (default: docs/bench-growth.png, or the log folder "
         "with --quick; needs matplotlib, skipped without it)",
     )

@@ -87,9 +87,7 @@ def client(timeout: float = 120) -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=timeout, limits=limits)
 
 
-async def one_turn(
-    http: httpx.AsyncClient, target: Target, message: str, thread_id: str
-) -> Turn:
+async def one_turn(http: httpx.AsyncClient, target: Target, message: str, thread_id: str) -> Turn:
     """Send one turn and read its stream to the end."""
     turn = Turn()
     started = time.perf_counter()

@@ -29,18 +29,31 @@ class Sizes:
 
 
 QUICK = Sizes(
-    throughput={1: 10, 10: 20, 50: 50}, held_levels=(10, 25),
-    held_message="hello [tokens=20] [delay=100]", held_ramp=1.0, growth_turns=20,
-    isolation_turns=15, warmup=1,
+    throughput={1: 10, 10: 20, 50: 50},
+    held_levels=(10, 25),
+    held_message="hello [tokens=20] [delay=100]",
+    held_ramp=1.0,
+    growth_turns=20,
+    isolation_turns=15,
+    warmup=1,
 )
 SMOKE = Sizes(
-    throughput={1: 3, 4: 8}, held_levels=(4,), held_message="hello [tokens=5] [delay=100]", held_ramp=0.2,
-    growth_turns=4, isolation_turns=3, warmup=1,
+    throughput={1: 3, 4: 8},
+    held_levels=(4,),
+    held_message="hello [tokens=5] [delay=100]",
+    held_ramp=0.2,
+    growth_turns=4,
+    isolation_turns=3,
+    warmup=1,
 )
 FULL = Sizes(
-    throughput={1: 100, 10: 400, 50: 600}, held_levels=(50, 100, 200, 300, 400, 600),
-    held_message="hello [tokens=100] [delay=100]", held_ramp=5.0,
-    growth_turns=400, isolation_turns=100, warmup=2,
+    throughput={1: 100, 10: 400, 50: 600},
+    held_levels=(50, 100, 200, 300, 400, 600),
+    held_message="hello [tokens=100] [delay=100]",
+    held_ramp=5.0,
+    growth_turns=400,
+    isolation_turns=100,
+    warmup=2,
 )
 
 
@@ -79,8 +92,9 @@ async def _hold(target: Target, streams: int, sizes: Sizes) -> dict[str, Any]:
             peak = max(peak, rss_bytes(target.pid))
             await asyncio.sleep(0.5)
         seconds = time.perf_counter() - started
-        load = Load(turns=[t.result() for t in tasks], seconds=seconds,
-                    cpu_seconds=cpu_seconds(target.pid) - cpu)
+        load = Load(
+            turns=[t.result() for t in tasks], seconds=seconds, cpu_seconds=cpu_seconds(target.pid) - cpu
+        )
     result = figures(load)
     result["streams"] = streams
     result["mem_kb_per_stream"] = round((peak - idle) / 1024 / streams, 1)
@@ -157,14 +171,16 @@ async def _grow(servers: Servers, target: Target, turns: int) -> tuple[list[dict
         for number in range(1, turns + 1):
             cpu = cpu_seconds(target.pid)
             turn = await one_turn(http, target, MESSAGE, thread_id)
-            per_turn.append({
-                "turn": number,
-                "messages": 2 * number,
-                "ttft_ms": ms(turn.ttft),
-                "turn_ms": ms(turn.total),
-                "cpu_ms": round((cpu_seconds(target.pid) - cpu) * 1000, 1),
-                "error": turn.error,
-            })
+            per_turn.append(
+                {
+                    "turn": number,
+                    "messages": 2 * number,
+                    "ttft_ms": ms(turn.ttft),
+                    "turn_ms": ms(turn.total),
+                    "cpu_ms": round((cpu_seconds(target.pid) - cpu) * 1000, 1),
+                    "error": turn.error,
+                }
+            )
             text_bytes += len(MESSAGE.encode()) + len(turn.text.encode())
             if number == 200 or number == turns:
                 await asyncio.sleep(1)  # let the last checkpoint writes land
@@ -239,9 +255,7 @@ async def isolation(servers: Servers, sizes: Sizes) -> dict[str, Any]:
     async with await psycopg.AsyncConnection.connect(servers.database_url, autocommit=True) as conn:
         for name, sql in (("rows_fast", FAST_ROWS), ("rows_slow", SLOW_ROWS), ("rows_fast_again", FAST_ROWS)):
             await conn.execute(sql)
-            load = await run_load(
-                servers.ours, turns=sizes.isolation_turns, concurrency=1, message=MESSAGE
-            )
+            load = await run_load(servers.ours, turns=sizes.isolation_turns, concurrency=1, message=MESSAGE)
             rows[name] = figures(load)
         await conn.execute(FAST_ROWS)
     fast = {

@@ -51,7 +51,10 @@ def baseline_process(env: dict[str, str], log_dir: Path) -> Iterator[subprocess.
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "bench.baseline", "--port", str(port)],
-            cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         wait_until_answers(f"http://127.0.0.1:{port}/healthz", process, log)

@@ -81,9 +81,7 @@ async def insert_messages(
     )
 
 
-async def list_threads(
-    pool: asyncpg.Pool, *, limit: int, before: datetime | None
-) -> list[dict[str, Any]]:
+async def list_threads(pool: asyncpg.Pool, *, limit: int, before: datetime | None) -> list[dict[str, Any]]:
     """Threads, most recently updated first."""
     return [dict(row) for row in await pool.fetch(SELECT_THREADS, limit, before)]
 

@@ -37,9 +37,7 @@ class MessageRecorder:
         """Start writing `rows`; returns at once."""
         if not rows:
             return
-        task = asyncio.create_task(
-            self._write(thread_id=thread_id, run_id=run_id, title=title, rows=rows)
-        )
+        task = asyncio.create_task(self._write(thread_id=thread_id, run_id=run_id, title=title, rows=rows))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -63,16 +61,18 @@ class MessageRecorder:
         attempt = 1
         while True:
             try:
-                await insert_messages(
-                    self._pool, thread_id=thread_id, run_id=run_id, title=title, rows=rows
-                )
+                await insert_messages(self._pool, thread_id=thread_id, run_id=run_id, title=title, rows=rows)
             except PERMANENT_ERRORS:
                 log.exception("message rows of thread %s cannot be written", thread_id)
                 return
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 log.warning(
                     "writing %d message rows of thread %s failed (attempt %d, retrying in %.1fs): %r",
-                    len(rows), thread_id, attempt, delay, error,
+                    len(rows),
+                    thread_id,
+                    attempt,
+                    delay,
+                    error,
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_RETRY_DELAY)

@@ -73,7 +73,9 @@ ON CONFLICT DO NOTHING
 
 SELECT_EVENTS = "SELECT seq, data FROM run_events WHERE run_id = $1 AND seq > $2 ORDER BY seq"
 
-DELETE_OLD_RUNS = "DELETE FROM runs WHERE status <> 'running' AND finished_at < now() - make_interval(secs => $1)"
+DELETE_OLD_RUNS = (
+    "DELETE FROM runs WHERE status <> 'running' AND finished_at < now() - make_interval(secs => $1)"
+)
 
 Listener = Callable[[str], Awaitable[None] | None]
 

@@ -26,8 +26,14 @@ def slow_tool_graph(checkpointer: BaseCheckpointSaver):
     def agent(state: MessagesState) -> dict:
         last = state["messages"][-1]
         if isinstance(last, HumanMessage):
-            seconds = float(last.text.split()[-1]) if last.text.split()[-1].replace(".", "").isdigit() else 30.0
-            call = {"name": "wait_a_while", "args": {"seconds": seconds}, "id": f"call-{len(state['messages'])}"}
+            seconds = (
+                float(last.text.split()[-1]) if last.text.split()[-1].replace(".", "").isdigit() else 30.0
+            )
+            call = {
+                "name": "wait_a_while",
+                "args": {"seconds": seconds},
+                "id": f"call-{len(state['messages'])}",
+            }
             return {"messages": [AIMessage("Let me wait.", tool_calls=[call])]}
         assert isinstance(last, ToolMessage)
         return {"messages": [AIMessage(f"Done: {last.text}")]}

@@ -92,7 +92,9 @@ class StandInProcess:
         with log.open("wb") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tests.standin_openai", "--port", str(self.port), *args],
-                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         wait_until_answers(f"http://127.0.0.1:{self.port}/_requests", self.process, log)
         return self

@@ -27,7 +27,9 @@ async def frames(response: httpx.Response):
             data.append(line[6:])
 
 
-async def turn(client: httpx.AsyncClient, message: str, thread_id: str | None = None, **extra: Any) -> list[dict[str, Any]]:
+async def turn(
+    client: httpx.AsyncClient, message: str, thread_id: str | None = None, **extra: Any
+) -> list[dict[str, Any]]:
     """Send a turn with POST /api/chat and read its stream to the end."""
     body = {"message": message, **({"thread_id": thread_id} if thread_id else {}), **extra}
     async with client.stream("POST", "/api/chat", json=body) as response:

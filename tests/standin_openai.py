@@ -83,7 +83,9 @@ class StandIn:
         last = messages[-1] if messages else {}
         prompt = users[-1] if users else ""
         if "[fail500]" in prompt and last.get("role") == "user":
-            return JSONResponse({"error": {"message": "stand-in failure", "type": "server_error"}}, status_code=500)
+            return JSONResponse(
+                {"error": {"message": "stand-in failure", "type": "server_error"}}, status_code=500
+            )
         if "[timeout]" in prompt and last.get("role") == "user":
             await asyncio.sleep(3600)
         settings = {key: int(value) for key, value in SETTING.findall(prompt)}
@@ -112,8 +114,12 @@ class StandIn:
         match = ARITHMETIC.search(prompt)
         if last.get("role") == "user" and match and "calculator" in tools:
             arguments = json.dumps({"expression": match.group()})
-            call = {"index": 0, "id": f"call_{self.answered}", "type": "function",
-                    "function": {"name": "calculator", "arguments": ""}}
+            call = {
+                "index": 0,
+                "id": f"call_{self.answered}",
+                "type": "function",
+                "function": {"name": "calculator", "arguments": ""},
+            }
             yield _chunk(completion_id, {"tool_calls": [call]})
             for piece in (arguments[: len(arguments) // 2], arguments[len(arguments) // 2 :]):
                 yield _chunk(completion_id, {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
@@ -135,9 +141,15 @@ class StandIn:
         options = body.get("stream_options") or {}
         if options.get("include_usage"):
             prompt_tokens = sum(len(_text(m).split()) for m in messages)
-            yield _chunk(completion_id, {}, usage={
-                "prompt_tokens": prompt_tokens, "completion_tokens": tokens,
-                "total_tokens": prompt_tokens + tokens})
+            yield _chunk(
+                completion_id,
+                {},
+                usage={
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": tokens,
+                    "total_tokens": prompt_tokens + tokens,
+                },
+            )
         yield b"data: [DONE]\n\n"
 
 

@@ -10,20 +10,31 @@ from tests.sse import turn
 KEY = "s3cret-key"
 
 
-async def test_the_api_key_guards_every_endpoint_but_healthz(start_server: Callable[..., ServerProcess]) -> None:
+async def test_the_api_key_guards_every_endpoint_but_healthz(
+    start_server: Callable[..., ServerProcess],
+) -> None:
     server = start_server({"API_KEY": KEY, "OPENAI_API_KEY": "", "OFFLINE_TOKEN_DELAY": "0"})
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as anonymous:
         assert (await anonymous.get("/healthz")).status_code == 200
-        for method, path in [("GET", "/readyz"), ("GET", "/api/threads"), ("POST", "/api/chat"),
-                             ("GET", "/chat?message=hi"), ("GET", "/api/runs/x/stream")]:
-            response = await anonymous.request(method, path, json={"message": "hi"} if method == "POST" else None)
+        for method, path in [
+            ("GET", "/readyz"),
+            ("GET", "/api/threads"),
+            ("POST", "/api/chat"),
+            ("GET", "/chat?message=hi"),
+            ("GET", "/api/runs/x/stream"),
+        ]:
+            response = await anonymous.request(
+                method, path, json={"message": "hi"} if method == "POST" else None
+            )
             assert response.status_code == 401, path
             assert response.json()["error"]["code"] == "unauthorized"
         wrong = await anonymous.get("/api/threads", headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
         assert "This server needs its API key" in (await anonymous.get("/")).text
 
-    async with httpx.AsyncClient(base_url=server.url, timeout=30, headers={"Authorization": f"Bearer {KEY}"}) as bearer:
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=30, headers={"Authorization": f"Bearer {KEY}"}
+    ) as bearer:
         assert (await bearer.get("/api/threads")).status_code == 200
         assert (await turn(bearer, "hello"))[-1]["type"] == "RUN_FINISHED"
 

@@ -61,8 +61,12 @@ async def test_get_chat_refuses_bad_queries(client: httpx.AsyncClient) -> None:
 async def test_other_endpoints_refuse_bad_ids_and_parameters(client: httpx.AsyncClient) -> None:
     assert_refused(await client.get("/api/threads/bad%20id"), 422, "invalid_request", "thread_id")
     assert_refused(await client.get("/api/threads", params={"limit": 0}), 422, "invalid_request", "limit")
-    assert_refused(await client.get("/api/threads", params={"before": "yesterday"}), 422, "invalid_request", "before")
-    assert_refused(await client.get("/api/runs/x/stream", params={"after": -1}), 422, "invalid_request", "after")
+    assert_refused(
+        await client.get("/api/threads", params={"before": "yesterday"}), 422, "invalid_request", "before"
+    )
+    assert_refused(
+        await client.get("/api/runs/x/stream", params={"after": -1}), 422, "invalid_request", "after"
+    )
     bad_header = await client.get("/api/runs/x/stream", headers={"Last-Event-ID": "garbage"})
     assert_refused(bad_header, 422, "invalid_request", "Last-Event-ID")
     assert_refused(await client.get("/nowhere"), 404, "not_found", "Not Found")
@@ -76,7 +80,11 @@ def http(server: ServerProcess) -> Iterator[httpx.Client]:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=40),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=40),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=12,
 )
@@ -88,12 +96,16 @@ chat_bodies = st.fixed_dictionaries(
         "on_disconnect": st.one_of(st.sampled_from(["continue", "cancel"]), st.text(max_size=10)),
     },
 )
-paths = st.sampled_from(["/api/threads/{}", "/api/threads/{}/messages", "/api/runs/{}/stream", "/api/threads/{}/cancel"])
+paths = st.sampled_from(
+    ["/api/threads/{}", "/api/threads/{}/messages", "/api/runs/{}/stream", "/api/threads/{}/cancel"]
+)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.one_of(chat_bodies, json_values), raw=st.binary(max_size=40), use_raw=st.booleans())
-def test_fuzzed_chat_bodies_never_cause_a_5xx(http: httpx.Client, body: object, raw: bytes, use_raw: bool) -> None:
+def test_fuzzed_chat_bodies_never_cause_a_5xx(
+    http: httpx.Client, body: object, raw: bytes, use_raw: bool
+) -> None:
     if use_raw:
         response = http.post("/api/chat", content=raw, headers={"content-type": "application/json"})
     else:
@@ -104,7 +116,12 @@ def test_fuzzed_chat_bodies_never_cause_a_5xx(http: httpx.Client, body: object, 
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(path=paths, identifier=st.text(min_size=1, max_size=80), header=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=30), after=st.integers())
+@given(
+    path=paths,
+    identifier=st.text(min_size=1, max_size=80),
+    header=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=30),
+    after=st.integers(),
+)
 def test_fuzzed_ids_and_headers_never_cause_a_5xx(
     http: httpx.Client, path: str, identifier: str, header: str, after: int
 ) -> None:

@@ -12,7 +12,10 @@ SCENARIOS = {"throughput", "held_streams", "growth", "isolation"}
 def test_the_benchmark_prints_a_json_line_per_scenario(tmp_path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--log-dir", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     records = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]

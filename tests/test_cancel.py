@@ -10,7 +10,9 @@ from tests.sse import frames, text_of, turn, types
 from tests.test_streaming import assert_protocol_order
 
 
-async def stream_until(client: httpx.AsyncClient, body: dict, stop_at: Callable[[list[dict]], bool]) -> list[dict]:
+async def stream_until(
+    client: httpx.AsyncClient, body: dict, stop_at: Callable[[list[dict]], bool]
+) -> list[dict]:
     """Start a turn, call `stop_at` after each event, cancel when it says so, read to the end."""
     events: list[dict] = []
     cancelled = False
@@ -19,7 +21,11 @@ async def stream_until(client: httpx.AsyncClient, body: dict, stop_at: Callable[
             events.append(frame.event)
             if not cancelled and stop_at(events):
                 reply = await client.post(f"/api/threads/{events[0]['threadId']}/cancel")
-                assert reply.json() == {"thread_id": events[0]["threadId"], "run_id": events[0]["runId"], "cancelled": True}
+                assert reply.json() == {
+                    "thread_id": events[0]["threadId"],
+                    "run_id": events[0]["runId"],
+                    "cancelled": True,
+                }
                 cancelled = True
     return events
 
@@ -28,7 +34,9 @@ def content_count(events: list[dict]) -> int:
     return types(events).count("TEXT_MESSAGE_CONTENT")
 
 
-async def test_cancel_mid_stream_keeps_the_partial_answer(client: httpx.AsyncClient, standin: StandInProcess) -> None:
+async def test_cancel_mid_stream_keeps_the_partial_answer(
+    client: httpx.AsyncClient, standin: StandInProcess
+) -> None:
     events = await stream_until(client, {"message": "[slow] [tokens=40]"}, lambda e: content_count(e) == 3)
     assert_protocol_order(events)
     assert events[-1]["outcome"] == {"type": "cancelled"}
@@ -39,7 +47,8 @@ async def test_cancel_mid_stream_keeps_the_partial_answer(client: httpx.AsyncCli
     thread = (await client.get(f"/api/threads/{thread_id}")).json()
     assert thread["active_run_id"] is None
     assert [(m["role"], m.get("content")) for m in thread["messages"]] == [
-        ("user", "[slow] [tokens=40]"), ("assistant", partial)
+        ("user", "[slow] [tokens=40]"),
+        ("assistant", partial),
     ]
 
     after = await turn(client, "and now? [tokens=2]", thread_id)
@@ -50,7 +59,9 @@ async def test_cancel_mid_stream_keeps_the_partial_answer(client: httpx.AsyncCli
 
 @pytest.fixture(scope="module")
 def slow_tool_server(database_url: str, log_dir) -> ServerProcess:
-    process = ServerProcess({"DATABASE_URL": database_url, "GRAPH": "tests.graphs:slow_tool_graph"}, log_dir).start()
+    process = ServerProcess(
+        {"DATABASE_URL": database_url, "GRAPH": "tests.graphs:slow_tool_graph"}, log_dir
+    ).start()
     yield process
     process.stop()
 

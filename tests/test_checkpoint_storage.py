@@ -36,9 +36,7 @@ async def test_a_thread_keeps_one_checkpoint_and_one_message_list(
     assert [m["role"] for m in state["messages"]] == ["user", "assistant"] * 5
 
 
-async def test_a_tool_turn_keeps_the_whole_exchange(
-    client: httpx.AsyncClient, database_url: str
-) -> None:
+async def test_a_tool_turn_keeps_the_whole_exchange(client: httpx.AsyncClient, database_url: str) -> None:
     thread_id = (await turn(client, "what is 6 * 7?"))[0]["threadId"]
     events = await turn(client, "and again [tokens=2]", thread_id)
     assert text_of(events).startswith("turn2")
@@ -50,7 +48,10 @@ async def test_a_tool_turn_keeps_the_whole_exchange(
 
 async def test_the_checkpointer_on_a_pool_takes_no_instance_lock(database_url: str) -> None:
     async with AsyncConnectionPool(
-        database_url, min_size=2, max_size=4, open=False,
+        database_url,
+        min_size=2,
+        max_size=4,
+        open=False,
         kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
     ) as pool:
         saver = LatestPostgresSaver(pool)
@@ -63,7 +64,10 @@ async def test_the_checkpointer_on_a_pool_takes_no_instance_lock(database_url: s
 async def test_state_updates_after_pruning_still_apply(database_url: str) -> None:
     """What a cancelled run does: read the latest state, then update it."""
     async with AsyncConnectionPool(
-        database_url, min_size=1, max_size=4, open=False,
+        database_url,
+        min_size=1,
+        max_size=4,
+        open=False,
         kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
     ) as pool:
         saver = LatestPostgresSaver(pool)

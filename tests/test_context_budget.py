@@ -35,8 +35,11 @@ async def test_a_long_thread_sends_the_model_only_its_budget(
     start_server: Callable[..., ServerProcess], standin: StandInProcess
 ) -> None:
     env = {
-        "OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url, "MODEL": "standin",
-        "MODEL_MAX_RETRIES": "0", "CONTEXT_TOKENS": "120",
+        "OPENAI_API_KEY": "k",
+        "OPENAI_BASE_URL": standin.url,
+        "MODEL": "standin",
+        "MODEL_MAX_RETRIES": "0",
+        "CONTEXT_TOKENS": "120",
     }
     server = start_server(env)
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:

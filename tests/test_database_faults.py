@@ -70,13 +70,16 @@ async def test_row_writes_that_fail_land_once_the_database_accepts_them(
             assert events[-1]["type"] == "RUN_FINISHED"
             thread_id = events[0]["threadId"]
             await asyncio.sleep(0.5)  # let a few writes fail and retry
-            assert await connection.fetchval("SELECT count(*) FROM messages WHERE thread_id = $1", thread_id) == 0
+            assert (
+                await connection.fetchval("SELECT count(*) FROM messages WHERE thread_id = $1", thread_id)
+                == 0
+            )
             await connection.execute(ACCEPT_ROW_WRITES)
             rows = await recorded(client, thread_id, 4)
             await asyncio.sleep(0.5)  # any duplicate would land by now
-            assert [r["role"] for r in (await client.get(f"/api/threads/{thread_id}/messages")).json()["messages"]] == [
-                "user", "tool_call", "tool", "assistant"
-            ]
+            assert [
+                r["role"] for r in (await client.get(f"/api/threads/{thread_id}/messages")).json()["messages"]
+            ] == ["user", "tool_call", "tool", "assistant"]
             assert len(rows) == 4
     finally:
         await connection.execute("DROP TRIGGER IF EXISTS refuse_rows ON messages")
@@ -86,7 +89,11 @@ async def test_row_writes_that_fail_land_once_the_database_accepts_them(
 
 def test_an_unreachable_database_is_one_clear_line() -> None:
     result = subprocess.run(
-        [sys.executable, "main.py"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "main.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/nowhere", "PORT": "0"},
     )
     assert result.returncode != 0

@@ -25,15 +25,23 @@ def token(text: str = "", **extra: object) -> tuple[str, tuple]:
 
 
 def test_tokens_become_one_text_message() -> None:
-    events = translate([
-        task("agent"),
-        token("Hel"),
-        token("lo"),
-        task("agent", {"messages": [AIMessage("Hello", id="m1")]}, finished=True),
-    ])
+    events = translate(
+        [
+            task("agent"),
+            token("Hel"),
+            token("lo"),
+            task("agent", {"messages": [AIMessage("Hello", id="m1")]}, finished=True),
+        ]
+    )
     assert [e["type"] for e in events] == [
-        "RUN_STARTED", "STEP_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT",
-        "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "STEP_FINISHED", "RUN_FINISHED",
+        "RUN_STARTED",
+        "STEP_STARTED",
+        "TEXT_MESSAGE_START",
+        "TEXT_MESSAGE_CONTENT",
+        "TEXT_MESSAGE_CONTENT",
+        "TEXT_MESSAGE_END",
+        "STEP_FINISHED",
+        "RUN_FINISHED",
     ]
     assert events[2] == {"type": "TEXT_MESSAGE_START", "messageId": "m1", "role": "assistant"}
     assert [e["delta"] for e in events[3:5]] == ["Hel", "lo"]
@@ -44,10 +52,17 @@ def test_streamed_tool_call_chunks_become_start_args_end() -> None:
         token(tool_call_chunks=[{"name": "calculator", "args": '{"expr', "id": "c1", "index": 0}]),
         token(tool_call_chunks=[{"name": None, "args": 'ession": "1+1"}', "id": None, "index": 0}]),
     ]
-    message = AIMessage("", id="m1", tool_calls=[{"name": "calculator", "args": {"expression": "1+1"}, "id": "c1"}])
+    message = AIMessage(
+        "", id="m1", tool_calls=[{"name": "calculator", "args": {"expression": "1+1"}, "id": "c1"}]
+    )
     events = translate([task("agent"), *chunks, task("agent", {"messages": [message]}, finished=True)])
     calls = [e for e in events if e["type"].startswith("TOOL_CALL")]
-    assert [e["type"] for e in calls] == ["TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_ARGS", "TOOL_CALL_END"]
+    assert [e["type"] for e in calls] == [
+        "TOOL_CALL_START",
+        "TOOL_CALL_ARGS",
+        "TOOL_CALL_ARGS",
+        "TOOL_CALL_END",
+    ]
     assert calls[0]["toolCallName"] == "calculator" and calls[0]["parentMessageId"] == "m1"
     assert "".join(e["delta"] for e in calls[1:3]) == '{"expression": "1+1"}'
 
@@ -56,20 +71,34 @@ def test_a_message_a_node_returned_whole_is_sent_whole() -> None:
     message = AIMessage("done", id="m9", tool_calls=[{"name": "clock", "args": {}, "id": "c9"}])
     events = translate([task("agent"), task("agent", {"messages": [message]}, finished=True)])
     assert [e["type"] for e in events[2:8]] == [
-        "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END",
-        "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END",
+        "TEXT_MESSAGE_START",
+        "TEXT_MESSAGE_CONTENT",
+        "TEXT_MESSAGE_END",
+        "TOOL_CALL_START",
+        "TOOL_CALL_ARGS",
+        "TOOL_CALL_END",
     ]
 
 
 def test_tool_results_and_progress() -> None:
     result = ToolMessage("42", id="t1", tool_call_id="c1", name="calculator")
-    events = translate([task("tools"), ("custom", {"step": 1}), task("tools", {"messages": [result]}, finished=True)])
+    events = translate(
+        [task("tools"), ("custom", {"step": 1}), task("tools", {"messages": [result]}, finished=True)]
+    )
     assert events[2] == {"type": "CUSTOM", "name": "progress", "value": {"step": 1}}
-    assert events[3] == {"type": "TOOL_CALL_RESULT", "messageId": "t1", "toolCallId": "c1", "content": "42", "role": "tool"}
+    assert events[3] == {
+        "type": "TOOL_CALL_RESULT",
+        "messageId": "t1",
+        "toolCallId": "c1",
+        "content": "42",
+        "role": "tool",
+    }
 
 
 def test_usage_is_summed_into_run_finished() -> None:
-    message = AIMessage("hi", id="m1", usage_metadata={"input_tokens": 3, "output_tokens": 2, "total_tokens": 5})
+    message = AIMessage(
+        "hi", id="m1", usage_metadata={"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
+    )
     events = translate([task("agent"), task("agent", {"messages": [message]}, finished=True)])
     assert events[-1]["usage"] == [{"inputTokens": 3, "outputTokens": 2, "totalTokens": 5}]
 

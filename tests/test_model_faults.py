@@ -13,8 +13,11 @@ from tests.test_streaming import assert_protocol_order
 @pytest.fixture(scope="module")
 def impatient_server(database_url: str, standin: StandInProcess, log_dir) -> ServerProcess:
     env = {
-        "DATABASE_URL": database_url, "OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url,
-        "MODEL_TIMEOUT_SECONDS": "1", "MODEL_MAX_RETRIES": "0",
+        "DATABASE_URL": database_url,
+        "OPENAI_API_KEY": "k",
+        "OPENAI_BASE_URL": standin.url,
+        "MODEL_TIMEOUT_SECONDS": "1",
+        "MODEL_MAX_RETRIES": "0",
     }
     process = ServerProcess(env, log_dir).start()
     yield process
@@ -40,10 +43,14 @@ async def test_a_model_fault_ends_the_run_with_model_error_and_the_thread_goes_o
         error = events[-1]
         assert error["type"] == "RUN_ERROR" and error["code"] == "model_error"
         assert says in error["message"]
-        assert "Traceback" not in error["message"] and "File \"" not in error["message"]
+        assert "Traceback" not in error["message"] and 'File "' not in error["message"]
 
         messages = (await client.get(f"/api/threads/{thread_id}")).json()["messages"]
-        assert [m["content"] for m in messages][:3] == ["before the fault [tokens=2]", "turn1 w1", f"{fault} [tokens=8]"]
+        assert [m["content"] for m in messages][:3] == [
+            "before the fault [tokens=2]",
+            "turn1 w1",
+            f"{fault} [tokens=8]",
+        ]
         after = await turn(client, "after the fault [tokens=2]", thread_id)
         assert after[-1]["type"] == "RUN_FINISHED" and text_of(after).startswith("turn3")
 

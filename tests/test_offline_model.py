@@ -23,10 +23,13 @@ async def test_arithmetic_and_time_become_tool_calls() -> None:
 
 async def test_it_answers_from_tool_results_and_memory() -> None:
     call = {"name": "calculator", "args": {"expression": "12 * 7"}, "id": "c1"}
-    answer = await model.ainvoke([
-        HumanMessage("what is 12 * 7?"), AIMessage("", tool_calls=[call]),
-        ToolMessage("84", tool_call_id="c1", name="calculator"),
-    ])
+    answer = await model.ainvoke(
+        [
+            HumanMessage("what is 12 * 7?"),
+            AIMessage("", tool_calls=[call]),
+            ToolMessage("84", tool_call_id="c1", name="calculator"),
+        ]
+    )
     assert "84" in answer.content
     later = await model.ainvoke([HumanMessage("first thing"), AIMessage("ok"), HumanMessage("second thing")])
     assert "first thing" in later.content and later.usage_metadata["output_tokens"] > 0

@@ -15,8 +15,15 @@ from tests.test_streaming import assert_protocol_order
 
 
 @pytest.fixture(scope="module")
-def pair(database_url: str, standin: StandInProcess, log_dir) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    env = {"DATABASE_URL": database_url, "OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url, "MODEL_MAX_RETRIES": "0"}
+def pair(
+    database_url: str, standin: StandInProcess, log_dir
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    env = {
+        "DATABASE_URL": database_url,
+        "OPENAI_API_KEY": "k",
+        "OPENAI_BASE_URL": standin.url,
+        "MODEL_MAX_RETRIES": "0",
+    }
     a, b = ServerProcess(env, log_dir).start(), ServerProcess(env, log_dir).start()
     yield a, b
     for process in (a, b):
@@ -30,12 +37,17 @@ async def read_some(stream, count: int) -> list:
 
 async def test_a_run_on_one_process_is_joined_and_resumed_from_another(pair) -> None:
     a, b = pair
-    async with httpx.AsyncClient(base_url=a.url, timeout=30) as on_a, httpx.AsyncClient(base_url=b.url, timeout=30) as on_b:
+    async with (  # noqa: SIM117 -- the run on A is read while B joins it
+        httpx.AsyncClient(base_url=a.url, timeout=30) as on_a,
+        httpx.AsyncClient(base_url=b.url, timeout=30) as on_b,
+    ):
         async with on_a.stream("POST", "/api/chat", json={"message": "[tokens=15] [delay=60]"}) as response:
             stream = frames(response)
             first = await read_some(stream, 4)
             run_id = first[0].event["runId"]
-            async with on_b.stream("GET", f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": first[-1].id}) as joined:
+            async with on_b.stream(
+                "GET", f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": first[-1].id}
+            ) as joined:
                 rest = [frame async for frame in frames(joined)]
             remaining_on_a = [frame async for frame in stream]
     assert [f.id for f in rest] == [f"{run_id}:{n}" for n in range(5, 5 + len(rest))]
@@ -46,14 +58,19 @@ async def test_a_run_on_one_process_is_joined_and_resumed_from_another(pair) -> 
 
 async def test_a_cancel_sent_to_one_process_stops_the_run_on_another(pair) -> None:
     a, b = pair
-    async with httpx.AsyncClient(base_url=a.url, timeout=30) as on_a, httpx.AsyncClient(base_url=b.url, timeout=30) as on_b:
+    async with (
+        httpx.AsyncClient(base_url=a.url, timeout=30) as on_a,
+        httpx.AsyncClient(base_url=b.url, timeout=30) as on_b,
+    ):
         async with on_a.stream("POST", "/api/chat", json={"message": "[slow] [tokens=50]"}) as response:
             stream = frames(response)
             first = await read_some(stream, 4)
             thread_id = first[0].event["threadId"]
             busy = await on_b.post("/api/chat", json={"message": "me too", "thread_id": thread_id})
             assert busy.status_code == 409 and busy.json()["error"]["run_id"] == first[0].event["runId"]
-            assert (await on_b.get(f"/api/threads/{thread_id}")).json()["active_run_id"] == first[0].event["runId"]
+            assert (await on_b.get(f"/api/threads/{thread_id}")).json()["active_run_id"] == first[0].event[
+                "runId"
+            ]
             cancelled = await on_b.post(f"/api/threads/{thread_id}/cancel")
             assert cancelled.json()["cancelled"] is True
             rest = [frame.event async for frame in stream]
@@ -68,17 +85,23 @@ async def test_a_killed_process_frees_its_threads_and_followers_hear_run_lost(
     _, b = pair
     env = {"DATABASE_URL": database_url, "OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url}
     doomed = ServerProcess(env, log_dir).start()
-    async with httpx.AsyncClient(base_url=doomed.url, timeout=30) as on_doomed, httpx.AsyncClient(base_url=b.url, timeout=30) as on_b:
+    async with (
+        httpx.AsyncClient(base_url=doomed.url, timeout=30) as on_doomed,
+        httpx.AsyncClient(base_url=b.url, timeout=30) as on_b,
+    ):
         async with on_doomed.stream("POST", "/api/chat", json={"message": "[slow] [tokens=100]"}) as response:
             first = await read_some(frames(response), 4)
         started = first[0].event
-        async with on_b.stream("GET", f"/api/runs/{started['runId']}/stream", params={"after": 4}) as follower:
+        async with on_b.stream(
+            "GET", f"/api/runs/{started['runId']}/stream", params={"after": 4}
+        ) as follower:
             stream = frames(follower)
             followed = await read_some(stream, 1)
             doomed.stop(signal.SIGKILL)
             rest = [frame.event async for frame in stream]
         assert followed and rest[-1] == {
-            "type": "RUN_ERROR", "code": "run_lost",
+            "type": "RUN_ERROR",
+            "code": "run_lost",
             "message": rest[-1]["message"],
         }
         assert "stopped before it finished" in rest[-1]["message"]
@@ -88,7 +111,10 @@ async def test_a_killed_process_frees_its_threads_and_followers_hear_run_lost(
 
 async def test_two_processes_under_load_lose_and_duplicate_no_rows(pair) -> None:
     a, b = pair
-    async with httpx.AsyncClient(base_url=a.url, timeout=60) as on_a, httpx.AsyncClient(base_url=b.url, timeout=60) as on_b:
+    async with (
+        httpx.AsyncClient(base_url=a.url, timeout=60) as on_a,
+        httpx.AsyncClient(base_url=b.url, timeout=60) as on_b,
+    ):
         threads = [(await turn(on_a, f"thread {i} [tokens=2]"))[0]["threadId"] for i in range(8)]
 
         async def converse(thread_id: str, index: int) -> None:
@@ -105,12 +131,15 @@ async def test_two_processes_under_load_lose_and_duplicate_no_rows(pair) -> None
             messages = (await on_a.get(f"/api/threads/{thread_id}")).json()["messages"]
             assert [m["role"] for m in messages] == ["user", "assistant"] * 4
             assert [m["content"] for m in messages if m["role"] == "user"] == [
-                f"thread {index} [tokens=2]", *(f"turn {n} on {index} [tokens=3]" for n in range(3))
+                f"thread {index} [tokens=2]",
+                *(f"turn {n} on {index} [tokens=3]" for n in range(3)),
             ]
 
 
 def test_workers_share_one_port(database_url: str, log_dir) -> None:
-    server = ServerProcess({"DATABASE_URL": database_url, "OPENAI_API_KEY": "", "OFFLINE_TOKEN_DELAY": "0"}, log_dir)
+    server = ServerProcess(
+        {"DATABASE_URL": database_url, "OPENAI_API_KEY": "", "OFFLINE_TOKEN_DELAY": "0"}, log_dir
+    )
     server.start("--workers", "2")
     try:
         for _ in range(600):
@@ -120,4 +149,7 @@ def test_workers_share_one_port(database_url: str, log_dir) -> None:
         assert httpx.get(f"{server.url}/readyz").status_code == 200
     finally:
         assert server.stop() == 0
-    assert "Started parent process" in server.output() and server.output().count("Application startup complete") == 2
+    assert (
+        "Started parent process" in server.output()
+        and server.output().count("Application startup complete") == 2
+    )

@@ -48,7 +48,9 @@ async def test_join_with_last_event_id_replays_what_was_missed(client: httpx.Asy
     seen = await first_events(client, {"message": "[tokens=10] [delay=30]"}, 3)
     run_id = seen[0]["runId"]
     assert seen[2]["_id"] == f"{run_id}:3"
-    async with client.stream("GET", f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": f"{run_id}:3"}) as response:
+    async with client.stream(
+        "GET", f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": f"{run_id}:3"}
+    ) as response:
         rest = [frame async for frame in frames(response)]
     assert [f.id for f in rest] == [f"{run_id}:{n}" for n in range(4, 4 + len(rest))]
     whole = [{k: v for k, v in e.items() if k != "_id"} for e in seen] + [f.event for f in rest]
@@ -59,7 +61,9 @@ async def test_join_with_last_event_id_replays_what_was_missed(client: httpx.Asy
         replay = [frame.event async for frame in frames(response)]
     assert replay == whole
 
-    finished = await client.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": f"{run_id}:{len(whole)}"})
+    finished = await client.get(
+        f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": f"{run_id}:{len(whole)}"}
+    )
     assert finished.status_code == 204
 
 
@@ -96,7 +100,11 @@ async def test_a_second_turn_on_a_busy_thread_is_409_with_the_active_run(client:
     thread_id, run_id = seen[0]["threadId"], seen[0]["runId"]
     busy = await client.post("/api/chat", json={"message": "me too", "thread_id": thread_id})
     assert busy.status_code == 409
-    assert busy.json()["error"] == {"code": "thread_busy", "message": f"thread {thread_id} already has an active run", "run_id": run_id}
+    assert busy.json()["error"] == {
+        "code": "thread_busy",
+        "message": f"thread {thread_id} already has an active run",
+        "run_id": run_id,
+    }
     await client.post(f"/api/threads/{thread_id}/cancel")
     await finished_thread(client, thread_id)
     assert (await turn(client, "now me [tokens=1]", thread_id))[-1]["type"] == "RUN_FINISHED"

@@ -1,4 +1,4 @@
-"""SIGTERM: no new turns, active runs finish within the grace period (then stop cleanly), rows flushed, exit 0."""
+"""SIGTERM: no new turns; active runs finish within the grace period, then stop cleanly; exit 0."""
 
 import asyncio
 import signal
@@ -13,13 +13,15 @@ from tests.test_rows import recorded
 
 async def start_and_terminate(server: ServerProcess, message: str) -> dict:
     """Start a turn, send SIGTERM once its first token arrived, and wait for the process to exit 0."""
-    async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
-        async with client.stream("POST", "/api/chat", json={"message": message}) as response:
-            async for frame in frames(response):
-                if frame.event["type"] == "RUN_STARTED":
-                    started = frame.event
-                if frame.event["type"] == "TEXT_MESSAGE_CONTENT":
-                    break
+    async with (
+        httpx.AsyncClient(base_url=server.url, timeout=60) as client,
+        client.stream("POST", "/api/chat", json={"message": message}) as response,
+    ):
+        async for frame in frames(response):
+            if frame.event["type"] == "RUN_STARTED":
+                started = frame.event
+            if frame.event["type"] == "TEXT_MESSAGE_CONTENT":
+                break
     assert await asyncio.to_thread(server.stop, signal.SIGTERM) == 0
     return started
 
@@ -27,7 +29,9 @@ async def start_and_terminate(server: ServerProcess, message: str) -> dict:
 async def test_an_active_run_finishes_before_the_server_exits(
     start_server: Callable[..., ServerProcess], standin: StandInProcess
 ) -> None:
-    server = start_server({"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url, "SHUTDOWN_GRACE_SECONDS": "30"})
+    server = start_server(
+        {"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url, "SHUTDOWN_GRACE_SECONDS": "30"}
+    )
     started = await start_and_terminate(server, "[tokens=10] [delay=100]")
     server.start()
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
@@ -40,7 +44,9 @@ async def test_an_active_run_finishes_before_the_server_exits(
 async def test_a_run_past_the_grace_period_is_cancelled_cleanly(
     start_server: Callable[..., ServerProcess], standin: StandInProcess
 ) -> None:
-    server = start_server({"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url, "SHUTDOWN_GRACE_SECONDS": "0.5"})
+    server = start_server(
+        {"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url, "SHUTDOWN_GRACE_SECONDS": "0.5"}
+    )
     started = await start_and_terminate(server, "[slow] [tokens=100]")
     assert "rows not written" not in server.output()
     server.start()

@@ -95,6 +95,8 @@ async def test_a_turn_can_open_with_a_snapshot_of_the_thread(client: httpx.Async
     assert types(events)[:2] == ["RUN_STARTED", "MESSAGES_SNAPSHOT"]
     snapshot = events[1]["messages"]
     assert [(m["role"], m["content"]) for m in snapshot] == [
-        ("user", "first [tokens=2]"), ("assistant", "turn1 w1"), ("user", "second [tokens=2]")
+        ("user", "first [tokens=2]"),
+        ("assistant", "turn1 w1"),
+        ("user", "second [tokens=2]"),
     ]
     assert_protocol_order(events)

@@ -23,7 +23,9 @@ async def test_newest_threads_come_first(client: httpx.AsyncClient) -> None:
     newer = (await turn(client, "newer [tokens=1]"))[0]["threadId"]
     await recorded(client, older, 2)
     await recorded(client, newer, 2)
-    ids = [t["thread_id"] for t in (await client.get("/api/threads", params={"limit": 200})).json()["threads"]]
+    ids = [
+        t["thread_id"] for t in (await client.get("/api/threads", params={"limit": 200})).json()["threads"]
+    ]
     assert ids.index(newer) < ids.index(older)
 
 
