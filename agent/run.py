@@ -21,6 +21,7 @@ class Run:
         self.task: asyncio.Task[None] | None = None
         self.finished_at: float | None = None  # time.monotonic()
         self.publishing = False  # events also go to the run_events table
+        self.cancelling = False
         self._events: list[str] = []  # JSON text of each event
         self._first_seq = 1
         self._max_events = max_events

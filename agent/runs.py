@@ -147,12 +147,12 @@ class RunRegistry:
     async def shutdown(self, *, grace: float) -> None:
         """Refuse new turns, let running ones finish for `grace` seconds, then cancel them."""
         self._accepting = False
-        running = [run.task for run in self._active.values() if run.task is not None]
+        running = {run.task: run for run in self._active.values() if run.task is not None}
         if running:
             log.info("waiting up to %.0fs for %d active runs", grace, len(running))
             _, late = await asyncio.wait(running, timeout=grace)
             for task in late:
-                task.cancel()
+                self._cancel_local(running[task])
             if late:
                 await asyncio.wait(late)
         for task in self._background:
@@ -240,7 +240,10 @@ class RunRegistry:
         self._recorder.record(thread_id=run.thread_id, run_id=run.run_id, title=None, rows=rows_for(messages))
 
     def _cancel_local(self, run: Run) -> None:
-        if run.task is not None and not run.done:
+        # Once only: a second cancel would interrupt the clean-up of the first (saving the
+        # partial answer, releasing the thread) and leave the thread locked.
+        if run.task is not None and not run.done and not run.cancelling:
+            run.cancelling = True
             run.task.cancel()
 
     def _cancel_requested(self, run_id: str) -> None:

@@ -95,3 +95,20 @@ async def test_cancelling_an_idle_thread_changes_nothing(client: httpx.AsyncClie
     thread_id = (await turn(client, "hi [tokens=1]"))[0]["threadId"]
     reply = await client.post(f"/api/threads/{thread_id}/cancel")
     assert reply.json() == {"thread_id": thread_id, "run_id": None, "cancelled": False}
+
+
+async def test_pressing_stop_twice_still_ends_the_run_once_and_frees_the_thread(
+    client: httpx.AsyncClient,
+) -> None:
+    events: list[dict] = []
+    async with client.stream("POST", "/api/chat", json={"message": "[slow] [tokens=40]"}) as response:
+        async for frame in frames(response):
+            events.append(frame.event)
+            if content_count(events) == 2:
+                thread_id = events[0]["threadId"]
+                for _ in range(3):
+                    await client.post(f"/api/threads/{thread_id}/cancel")
+    assert_protocol_order(events)
+    assert events[-1]["outcome"] == {"type": "cancelled"}
+    assert (await client.get(f"/api/threads/{thread_id}")).json()["active_run_id"] is None
+    assert (await turn(client, "again [tokens=1]", thread_id))[-1]["type"] == "RUN_FINISHED"
