@@ -1,6 +1,7 @@
 /** The debug page's entry point: wires the API, the event stream and the renderer to the controls. */
 
 import { ApiError, cancelRun, deleteThread, getThread, listThreads, readiness } from "./api.js";
+import * as panels from "./panels.js";
 import * as view from "./render.js";
 import { followRun, runUrl, turnUrl } from "./stream.js";
 
@@ -38,7 +39,7 @@ function showThreadInUrl(threadId, { replace = false } = {}) {
 function setThread(threadId, { replace = false } = {}) {
   page.threadId = threadId;
   showThreadInUrl(threadId, { replace });
-  view.markCurrentThread(threadId);
+  panels.markCurrentThread(threadId);
 }
 
 // ---- Threads.
@@ -48,12 +49,12 @@ async function refreshThreads({ older = false } = {}) {
     const { threads, next_before } = await listThreads({ before: older ? page.olderThreadsBefore : null });
     page.olderThreadsBefore = next_before;
     $("more-threads").hidden = !next_before;
-    view.renderThreads(threads, {
+    panels.renderThreads(threads, {
       currentId: page.threadId, append: older, running: Boolean(page.run),
       onOpen: (id) => openThread(id), onDelete: removeThread,
     });
   } catch (error) {
-    view.showThreadsError(`Could not load the threads: ${error.message}.`);
+    panels.showThreadsError(`Could not load the threads: ${error.message}.`);
   }
 }
 
@@ -72,8 +73,8 @@ async function openThread(threadId, { replace = false } = {}) {
   }
   setThread(threadId, { replace });
   view.renderHistory(thread.messages);
-  view.clearSteps();
-  view.clearInspector();
+  panels.clearSteps();
+  panels.clearInspector();
   if (thread.active_run_id) {
     view.addNotice("info", "A run is going on in this thread:", "following it live.");
     beginRun(runUrl(thread.active_run_id), { runId: thread.active_run_id });
@@ -85,8 +86,8 @@ function newThread() {
   if (page.run) return;
   setThread(null);
   view.clearConversation();
-  view.clearSteps();
-  view.clearInspector();
+  panels.clearSteps();
+  panels.clearInspector();
   $("message").focus();
 }
 
@@ -118,35 +119,35 @@ function beginRun(url, { runId = null } = {}) {
     runId, startedAt: performance.now(), firstTokenAt: null, lastTokenAt: null, tokens: 0, stopRequested: false,
   };
   page.run = run;
-  view.clearSteps();
-  view.clearInspector();
-  view.setFact("run", runId);
-  view.setRunning(true);
-  const tick = () => view.setElapsed(`Running · ${((performance.now() - run.startedAt) / 1000).toFixed(1)} s`);
+  panels.clearSteps();
+  panels.clearInspector();
+  panels.setFact("run", runId);
+  panels.setRunning(true);
+  const tick = () => panels.setElapsed(`Running · ${((performance.now() - run.startedAt) / 1000).toFixed(1)} s`);
   tick();
   run.timer = setInterval(tick, 100);
   run.stream = followRun(url, {
     onEvent: (event) => applyEvent(run, event),
     onEnd: (ending) => endRun(run, ending),
-    onReconnecting: (attempt) => view.setElapsed(`Connection interrupted · reconnecting (attempt ${attempt})…`),
+    onReconnecting: (attempt) => panels.setElapsed(`Connection interrupted · reconnecting (attempt ${attempt})…`),
   });
 }
 
 function applyEvent(run, event) {
   const now = performance.now() - run.startedAt;
-  view.logEvent(event, now);
+  panels.logEvent(event, now);
   switch (event.type) {
     case "RUN_STARTED":
       run.runId = event.runId;
-      view.setFact("run", event.runId);
+      panels.setFact("run", event.runId);
       if (event.threadId !== page.threadId) setThread(event.threadId, { replace: !page.threadId });
       if (run.stopRequested) stop();
       break;
     case "STEP_STARTED":
-      view.stepStarted(event.stepName, now);
+      panels.stepStarted(event.stepName, now);
       break;
     case "STEP_FINISHED":
-      view.stepFinished(event.stepName, now);
+      panels.stepFinished(event.stepName, now);
       break;
     case "TEXT_MESSAGE_START":
       view.startAssistantText(event.messageId);
@@ -171,18 +172,18 @@ function applyEvent(run, event) {
       view.setToolResult(event.toolCallId, event.content);
       break;
     case "CUSTOM":
-      if (event.name === "progress") view.showProgress(event.value);
+      if (event.name === "progress") panels.showProgress(event.value);
       break;
     case "RUN_FINISHED":
-      view.setFact("outcome", event.outcome?.type ?? "success");
+      panels.setFact("outcome", event.outcome?.type ?? "success");
       if (event.usage?.length) {
         const input = event.usage.reduce((sum, u) => sum + (u.inputTokens ?? 0), 0);
         const output = event.usage.reduce((sum, u) => sum + (u.outputTokens ?? 0), 0);
-        view.setFact("usage", `${input} in · ${output} out`);
+        panels.setFact("usage", `${input} in · ${output} out`);
       }
       break;
     case "RUN_ERROR":
-      view.setFact("outcome", `error (${event.code ?? "unknown"})`);
+      panels.setFact("outcome", `error (${event.code ?? "unknown"})`);
       break;
   }
 }
@@ -192,32 +193,32 @@ function countToken(run, now) {
   run.lastTokenAt = now;
   if (run.firstTokenAt === null) {
     run.firstTokenAt = now;
-    view.setFact("ttft", view.formatMs(now));
+    panels.setFact("ttft", panels.formatMs(now));
   }
   const seconds = (run.lastTokenAt - run.firstTokenAt) / 1000;
-  if (run.tokens > 1 && seconds > 0) view.setFact("rate", `${((run.tokens - 1) / seconds).toFixed(1)} tokens/s`);
+  if (run.tokens > 1 && seconds > 0) panels.setFact("rate", `${((run.tokens - 1) / seconds).toFixed(1)} tokens/s`);
 }
 
 async function endRun(run, ending) {
   clearInterval(run.timer);
   if (page.run === run) page.run = null;
-  view.setRunning(false);
+  panels.setRunning(false);
   const outcome = ending.event?.outcome?.type;
   if (ending.kind === "finished" && outcome === "cancelled") {
-    view.abandonSteps("cancelled");
+    panels.abandonSteps("cancelled");
     view.abandonToolCalls("cancelled");
     view.addNotice("cancelled", "Stopped.", "The run was cancelled; what was written before it stopped is kept.");
   } else if (ending.kind === "finished" && outcome === "interrupt") {
     view.addNotice("info", "The graph paused for input (interrupt).", JSON.stringify(ending.event.outcome));
   } else if (ending.kind === "error") {
     const { code, message } = ending.event;
-    view.abandonSteps("failed");
+    panels.abandonSteps("failed");
     view.abandonToolCalls("failed");
     view.addNotice("error", ERROR_TITLES[code] ?? "The run failed.",
       `${message ?? ""} (${code ?? "no code"}). You can send another message.`);
   } else if (ending.kind === "lost") {
-    view.setFact("outcome", "connection lost");
-    view.abandonSteps("unknown");
+    panels.setFact("outcome", "connection lost");
+    panels.abandonSteps("unknown");
     view.abandonToolCalls("unknown");
     view.addNotice("error", "The connection to the server was lost before the run ended.",
       ending.reason ?? "The run may still be going on the server: reopen the thread to see how it ended.");
@@ -239,7 +240,7 @@ async function explainRefusal(run) {
       return;
     }
   }
-  view.setFact("outcome", "refused");
+  panels.setFact("outcome", "refused");
   const problem = await readiness().then(() => null, (error) => error);
   if (problem?.status === 401) {
     view.addNotice("error", "The server asks for its API key.", "Reload the page to log in.");
@@ -294,12 +295,12 @@ function start() {
     else newThread();
   });
   view.clearConversation();
-  view.clearSteps();
-  view.clearInspector();
-  view.markCurrentThread(null);
+  panels.clearSteps();
+  panels.clearInspector();
+  panels.markCurrentThread(null);
   readiness()
     .then(({ model }) => {
-      view.setFact("model", model);
+      panels.setFact("model", model);
       $("model").textContent = model;
     })
     .catch(() => ($("model").textContent = "not ready"));

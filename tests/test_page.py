@@ -122,8 +122,8 @@ async def test_the_step_timeline_fills_as_graph_nodes_run(tab: Tab, page_server:
 async def test_progress_is_shown_as_a_bar_with_its_message(tab: Tab, page_server: ServerProcess) -> None:
     page = await tab.open(page_server)
     await page.evaluate("""async () => {
-        const view = await import('/static/render.js');
-        view.showProgress({message: 'indexing', done: 3, total: 4});
+        const panels = await import('/static/panels.js');
+        panels.showProgress({message: 'indexing', done: 3, total: 4});
     }""")
     await expect(page.locator("#progress-text")).to_have_text("75% · indexing")
     assert await page.locator("#progress-bar").evaluate("bar => bar.value") == 0.75
