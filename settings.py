@@ -1,6 +1,7 @@
 """The server's settings: one typed object, read from the environment and `.env`."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     )
     offline_token_delay: float = Field(
         0.03, ge=0, description="Seconds between tokens of the built-in offline model."
+    )
+    durability: Literal["exit", "async", "sync"] = Field(
+        "exit",
+        description="When a turn is checkpointed: once at its end (exit), or after every step.",
     )
     graph: str = Field("agent.graph:build_graph", description="Graph factory as package.module:function.")
 

@@ -170,7 +170,10 @@ class RunRegistry:
                 history = [*state.values.get("messages", []), *messages]
                 run.append(MessagesSnapshotEvent(messages=agui_messages(history)))
             async for mode, data in self._graph.astream(
-                {"messages": messages}, config, stream_mode=STREAM_MODES
+                {"messages": messages},
+                config,
+                stream_mode=STREAM_MODES,
+                durability=self._settings.durability,
             ):
                 for event in translator.translate(mode, data):
                     run.append(event)

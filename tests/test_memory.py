@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from tests.processes import ServerProcess, StandInProcess
 from tests.sse import text_of, turn
@@ -26,10 +27,11 @@ async def test_second_turn_sees_first_turn(client: httpx.AsyncClient, standin: S
     ]
 
 
+@pytest.mark.parametrize("durability", ["exit", "async"])
 async def test_a_restarted_server_continues_the_thread(
-    start_server: Callable[..., ServerProcess], standin: StandInProcess
+    start_server: Callable[..., ServerProcess], standin: StandInProcess, durability: str
 ) -> None:
-    env = {"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url}
+    env = {"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": standin.url, "DURABILITY": durability}
     server = start_server(env)
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
         thread_id = (await turn(http, "before the restart [tokens=2]"))[0]["threadId"]
