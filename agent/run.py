@@ -10,14 +10,18 @@ import asyncio
 import time
 
 from ag_ui.core import BaseEvent
+from langchain_core.messages import BaseMessage
 
 TERMINAL_TYPES = ('{"type":"RUN_FINISHED"', '{"type":"RUN_ERROR"')
 
 
 class Run:
-    def __init__(self, *, run_id: str, thread_id: str, max_events: int) -> None:
+    def __init__(
+        self, *, run_id: str, thread_id: str, max_events: int, input_messages: list[BaseMessage]
+    ) -> None:
         self.run_id = run_id
         self.thread_id = thread_id
+        self.input_messages = input_messages  # what the run appends to its thread
         self.task: asyncio.Task[None] | None = None
         self.finished_at: float | None = None  # time.monotonic()
         self.publishing = False  # events also go to the run_events table

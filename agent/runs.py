@@ -97,7 +97,12 @@ class RunRegistry:
         run_id = run_id or new_id()
         if run_id in self._runs:
             raise RunExists(f"run {run_id} already exists")
-        run = Run(run_id=run_id, thread_id=thread_id, max_events=self._settings.run_buffer_events)
+        run = Run(
+            run_id=run_id,
+            thread_id=thread_id,
+            max_events=self._settings.run_buffer_events,
+            input_messages=messages,
+        )
         self._active[thread_id] = run
         try:
             claimed = await self._coordinator.claim_thread(thread_id=thread_id, run_id=run_id)

@@ -4,11 +4,18 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from langchain_core.messages import BaseMessage, HumanMessage
 
 from agent.snapshot import agui_messages
 from api.deps import ResourcesDep
 from api.resources import Resources
-from db.messages import delete_thread, list_messages, list_threads, thread_exists
+from db.messages import (
+    delete_thread,
+    list_messages,
+    list_threads,
+    run_user_messages,
+    thread_exists,
+)
 from errors import NotFound, ThreadBusy
 from settings import THREAD_ID_PATTERN
 
@@ -53,15 +60,29 @@ async def threads(
 async def thread(thread_id: ThreadIdPath, resources: ResourcesDep) -> dict[str, Any]:
     """The thread's messages from its checkpoint, and its active run if any."""
     messages = await checkpointed_messages(resources, thread_id)
-    active = resources.runs.active_run(thread_id)
-    active_run_id = active.run_id if active else await resources.runs.active_run_id(thread_id)
+    active_run_id = await resources.runs.active_run_id(thread_id)
     if messages is None and active_run_id is None:
         await _require_thread(resources, thread_id)
+    messages = messages or []
+    if active_run_id is not None:
+        messages += await _unsaved_input(resources, thread_id, active_run_id, {m.id for m in messages})
     return {
         "thread_id": thread_id,
         "active_run_id": active_run_id,
-        "messages": [m.model_dump(by_alias=True) for m in agui_messages(messages or [])],
+        "messages": [m.model_dump(by_alias=True) for m in agui_messages(messages)],
     }
+
+
+async def _unsaved_input(
+    resources: Resources, thread_id: str, run_id: str, known: set[str | None]
+) -> list[BaseMessage]:
+    """What the active run appends, which its checkpoint holds only once it ends (DURABILITY=exit)."""
+    if (run := resources.runs.get(run_id)) is not None:
+        sent = run.input_messages
+    else:  # another process runs it: its user rows were recorded when it started
+        rows = await run_user_messages(resources.pool, thread_id=thread_id, run_id=run_id)
+        sent = [HumanMessage(row["content"], id=row["message_id"]) for row in rows]
+    return [m for m in sent if m.id not in known]
 
 
 @router.get("/{thread_id}/messages")

@@ -37,6 +37,11 @@ SELECT run_id, message_id, role, content, tool_name, tool_call_id, tool_args, cr
 FROM messages WHERE thread_id = $1 ORDER BY created_at, id
 """
 
+SELECT_RUN_USER_MESSAGES = """
+SELECT message_id, content FROM messages
+WHERE thread_id = $1 AND run_id = $2 AND role = 'user' ORDER BY created_at, id
+"""
+
 SELECT_THREAD_EXISTS = "SELECT EXISTS (SELECT 1 FROM threads WHERE thread_id = $1)"
 DELETE_THREAD = "DELETE FROM threads WHERE thread_id = $1"
 DELETE_RUNS = "DELETE FROM runs WHERE thread_id = $1"
@@ -89,6 +94,11 @@ async def list_threads(pool: asyncpg.Pool, *, limit: int, before: datetime | Non
 async def list_messages(pool: asyncpg.Pool, *, thread_id: str) -> list[dict[str, Any]]:
     """A thread's recorded rows, oldest first."""
     return [dict(row) for row in await pool.fetch(SELECT_MESSAGES, thread_id)]
+
+
+async def run_user_messages(pool: asyncpg.Pool, *, thread_id: str, run_id: str) -> list[dict[str, Any]]:
+    """The user rows a run recorded when it started."""
+    return [dict(row) for row in await pool.fetch(SELECT_RUN_USER_MESSAGES, thread_id, run_id)]
 
 
 async def thread_exists(pool: asyncpg.Pool, *, thread_id: str) -> bool:

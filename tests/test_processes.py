@@ -68,9 +68,9 @@ async def test_a_cancel_sent_to_one_process_stops_the_run_on_another(pair) -> No
             thread_id = first[0].event["threadId"]
             busy = await on_b.post("/api/chat", json={"message": "me too", "thread_id": thread_id})
             assert busy.status_code == 409 and busy.json()["error"]["run_id"] == first[0].event["runId"]
-            assert (await on_b.get(f"/api/threads/{thread_id}")).json()["active_run_id"] == first[0].event[
-                "runId"
-            ]
+            seen_from_b = (await on_b.get(f"/api/threads/{thread_id}")).json()
+            assert seen_from_b["active_run_id"] == first[0].event["runId"]
+            assert [m["content"] for m in seen_from_b["messages"]] == ["[slow] [tokens=50]"]
             cancelled = await on_b.post(f"/api/threads/{thread_id}/cancel")
             assert cancelled.json()["cancelled"] is True
             rest = [frame.event async for frame in stream]

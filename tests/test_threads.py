@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.sse import turn
+from tests.sse import frames, turn
 from tests.test_rows import recorded
 
 
@@ -52,3 +52,16 @@ async def test_unknown_threads_are_404_with_a_json_error(client: httpx.AsyncClie
 async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     assert (await client.get("/readyz")).json() == {"status": "ready", "database": "ok", "model": "standin"}
+
+
+async def test_a_thread_mid_run_shows_the_message_being_answered(client: httpx.AsyncClient) -> None:
+    message = "in flight [tokens=6] [delay=100]"
+    async with client.stream("POST", "/api/chat", json={"message": message}) as response:
+        async for frame in frames(response):
+            if frame.event["type"] == "RUN_STARTED":
+                started = frame.event
+            if frame.event["type"] == "TEXT_MESSAGE_CONTENT":
+                thread = (await client.get(f"/api/threads/{started['threadId']}")).json()
+                break
+    assert thread["active_run_id"] == started["runId"]
+    assert [(m["role"], m["content"]) for m in thread["messages"]] == [("user", message)]
