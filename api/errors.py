@@ -1,13 +1,26 @@
 """One JSON shape for every refusal: {"error": {"code": ..., "message": ...}}."""
 
+import logging
 from typing import Any
 
+import asyncpg
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from errors import Refusal
+
+log = logging.getLogger(__name__)
+
+DATABASE_DOWN = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InterfaceError,
+    psycopg.OperationalError,
+)
 
 
 def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
@@ -44,3 +57,19 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body(code, str(error.detail)), status_code=error.status_code, headers=error.headers
         )
+
+    async def database_down(request: Request, error: Exception) -> JSONResponse:
+        log.warning("%s %s: the database does not answer: %r", request.method, request.url.path, error)
+        return JSONResponse(
+            error_body("database_unavailable", "the database does not answer; try again shortly"),
+            status_code=503,
+        )
+
+    # One handler per type: Starlette handles these where they are raised; a handler for
+    # `Exception` itself runs only after the error reached the server (which logs it, as it should).
+    for kind in DATABASE_DOWN:
+        app.add_exception_handler(kind, database_down)
+
+    @app.exception_handler(Exception)
+    async def failure(request: Request, _error: Exception) -> JSONResponse:
+        return JSONResponse(error_body("internal", "the server failed on this request"), status_code=500)

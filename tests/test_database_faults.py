@@ -99,3 +99,23 @@ def test_an_unreachable_database_is_one_clear_line() -> None:
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.startswith("error:")]) == 1
+
+
+async def test_requests_while_postgres_is_down_get_503_and_the_server_recovers(
+    own_postgres: pgserver.PostgresServer, server_on_own_postgres: ServerProcess
+) -> None:
+    async with httpx.AsyncClient(base_url=server_on_own_postgres.url, timeout=30) as client:
+        await asyncio.to_thread(
+            pg_ctl, ["-w", "-m", "fast", "stop"], pgdata=own_postgres.pgdata, user=own_postgres.system_user
+        )
+        try:
+            down = await client.get("/api/threads")
+            assert down.status_code == 503
+            assert down.json()["error"]["code"] == "database_unavailable"
+            assert (await client.get("/readyz")).status_code == 503
+            refused = await client.post("/api/chat", json={"message": "hello?"})
+            assert refused.status_code == 503 and refused.json()["error"]["code"] == "database_unavailable"
+        finally:
+            await asyncio.to_thread(own_postgres.ensure_postgres_running)
+        assert (await client.get("/api/threads")).status_code == 200
+        assert (await turn(client, "back again"))[-1]["type"] == "RUN_FINISHED"
