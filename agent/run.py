@@ -52,10 +52,6 @@ class Run:
         self.finished_at = time.monotonic()
         self._wake.set()
 
-    def events_after(self, seq: int) -> list[tuple[int, str]]:
-        start = max(seq + 1, self._first_seq)
-        return [(s, self._events[s - self._first_seq]) for s in range(start, self.last_seq + 1)]
-
     def follow(self, after: int) -> "Follower":
         """Every event after `after`, live, until the run's last one."""
         return Follower(self, after)
@@ -83,7 +79,7 @@ class Follower:
         while (event := self._take()) is None:
             if self._run.done:
                 raise StopAsyncIteration
-            await self._run._wake.wait()
+            await self._run.wait_for_change()
         return event
 
     def ready(self) -> list[tuple[int, str]]:

@@ -266,12 +266,11 @@ class RunRegistry:
 
     async def _publish(self, run: Run) -> None:
         """Copy the run's events to the database for followers in other processes."""
-        published = 0
+        events = run.follow(0)
         while True:
             done = run.done
-            if events := run.events_after(published):
-                await self._coordinator.publish_events(run_id=run.run_id, events=events)
-                published = events[-1][0]
+            if ready := events.ready():
+                await self._coordinator.publish_events(run_id=run.run_id, events=ready)
             if done:
                 return
             await run.wait_for_change()

@@ -16,7 +16,7 @@ from sse_starlette import EventSourceResponse
 
 from agent.agui_input import new_messages
 from agent.events import message_text
-from api.chat import checked_message
+from api.chat import check_text, checked_message
 from api.deps import ResourcesDep
 from api.sse import event_stream
 from api.threads import checkpointed_messages
@@ -48,7 +48,5 @@ def _check_sizes(messages: list[BaseMessage], max_bytes: int) -> None:
         text = message_text(message)
         if isinstance(message, HumanMessage):
             checked_message(text, max_bytes)  # refused as /api/chat refuses it
-        elif len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-            raise InvalidRequest(f"message {message.id} is longer than {max_bytes} bytes")
-        elif "\x00" in text:
-            raise InvalidRequest(f"message {message.id} contains a NUL character")
+        else:
+            check_text(text, max_bytes, name=f"message {message.id}")

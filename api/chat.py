@@ -33,13 +33,18 @@ class ChatRequest(BaseModel):
     )
 
 
+def check_text(text: str, max_bytes: int, *, name: str = "message") -> None:
+    """Refuse text over `max_bytes` of UTF-8, or with a NUL (PostgreSQL text cannot hold one)."""
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise InvalidRequest(f"{name} is longer than {max_bytes} bytes")
+    if "\x00" in text:
+        raise InvalidRequest(f"{name} contains a NUL character")
+
+
 def checked_message(text: str, max_bytes: int) -> HumanMessage:
     if not text.strip():
         raise InvalidRequest("message is empty")
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise InvalidRequest(f"message is longer than {max_bytes} bytes")
-    if "\x00" in text:
-        raise InvalidRequest("message contains a NUL character")
+    check_text(text, max_bytes)
     return HumanMessage(text, id=new_id())
 
 

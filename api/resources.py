@@ -29,7 +29,6 @@ class Resources:
     pool: asyncpg.Pool
     checkpointer: AsyncPostgresSaver
     graph: Any
-    recorder: MessageRecorder
     runs: RunRegistry
 
 
@@ -60,6 +59,5 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             pool=pool,
             checkpointer=checkpointer,
             graph=graph,
-            recorder=recorder,
             runs=runs,
         )

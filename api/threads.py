@@ -61,8 +61,9 @@ async def thread(thread_id: ThreadIdPath, resources: ResourcesDep) -> dict[str, 
     """The thread's messages from its checkpoint, and its active run if any."""
     messages = await checkpointed_messages(resources, thread_id)
     active_run_id = await resources.runs.active_run_id(thread_id)
-    if messages is None and active_run_id is None:
-        await _require_thread(resources, thread_id)
+    known = messages is not None or active_run_id is not None
+    if not known and not await thread_exists(resources.pool, thread_id=thread_id):
+        raise NotFound(f"thread {thread_id} not found")
     messages = messages or []
     if active_run_id is not None:
         messages += await _unsaved_input(resources, thread_id, active_run_id, {m.id for m in messages})

@@ -11,8 +11,10 @@ Two departures from the stock saver, both measured with `python -m bench`:
   kept about 100 times its text. The server reads only the latest checkpoint
   (thread state, `aupdate_state` after a cancel, the next turn), so older ones
   are dropped with their pending writes and the blobs only they referenced.
-  A run always writes a checkpoint after its input one, so the input
-  checkpoint skips the delete and the first token does not wait for it.
+  With DURABILITY=async or sync a run writes an input checkpoint before its
+  first step; that one skips the delete (the run's next checkpoint prunes), so
+  the first token does not wait for it. With the default DURABILITY=exit each
+  turn writes one checkpoint, and it prunes.
 """
 
 from collections.abc import AsyncIterator

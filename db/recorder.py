@@ -41,10 +41,6 @@ class MessageRecorder:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    @property
-    def pending(self) -> int:
-        return len(self._tasks)
-
     async def drain(self, within: float | None = None) -> None:
         """Wait for every outstanding write; after `within` seconds, log and cancel the rest."""
         if not self._tasks:

@@ -1,15 +1,18 @@
 """A thread's checkpoint rows hold its latest state only, and the checkpointer runs calls in parallel."""
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import httpx
 import psycopg
+import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 from psycopg.rows import dict_row
-from psycopg_pool import AsyncConnectionPool
 
 from db.checkpoints import LatestPostgresSaver
+from db.pools import checkpoint_pool
+from settings import Settings
 from tests.processes import ServerProcess
 from tests.sse import text_of, turn
 
@@ -46,41 +49,32 @@ async def test_a_tool_turn_keeps_the_whole_exchange(client: httpx.AsyncClient, d
     assert roles == ["user", "assistant", "tool", "assistant", "user", "assistant"]
 
 
-async def test_the_checkpointer_on_a_pool_takes_no_instance_lock(database_url: str) -> None:
-    async with AsyncConnectionPool(
-        database_url,
-        min_size=2,
-        max_size=4,
-        open=False,
-        kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
-    ) as pool:
-        saver = LatestPostgresSaver(pool)
-        await saver.setup()
-        async with saver._cursor() as first, saver._cursor() as second:
-            assert not saver.lock.locked()
-            await asyncio.gather(first.execute("SELECT 1"), second.execute("SELECT 1"))
+@pytest.fixture
+async def saver(database_url: str) -> AsyncIterator[LatestPostgresSaver]:
+    """The server's checkpointer on the server's own pool."""
+    async with checkpoint_pool(database_url, Settings(database_url=database_url, db_pool_size=4)) as pool:
+        checkpointer = LatestPostgresSaver(pool)
+        await checkpointer.setup()
+        yield checkpointer
 
 
-async def test_state_updates_after_pruning_still_apply(database_url: str) -> None:
+async def test_the_checkpointer_on_a_pool_takes_no_instance_lock(saver: LatestPostgresSaver) -> None:
+    async with saver._cursor() as first, saver._cursor() as second:
+        assert not saver.lock.locked()
+        await asyncio.gather(first.execute("SELECT 1"), second.execute("SELECT 1"))
+
+
+async def test_state_updates_after_pruning_still_apply(saver: LatestPostgresSaver, database_url: str) -> None:
     """What a cancelled run does: read the latest state, then update it."""
-    async with AsyncConnectionPool(
-        database_url,
-        min_size=1,
-        max_size=4,
-        open=False,
-        kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
-    ) as pool:
-        saver = LatestPostgresSaver(pool)
-        await saver.setup()
-        builder = StateGraph(MessagesState)
-        builder.add_node("echo", lambda state: {"messages": [AIMessage("echo")]})
-        builder.add_edge(START, "echo")
-        graph = builder.compile(checkpointer=saver)
-        config = {"configurable": {"thread_id": "storage-update"}}
-        await saver.adelete_thread("storage-update")
-        for text in ("one", "two"):
-            await graph.ainvoke({"messages": [HumanMessage(text)]}, config)
-        await graph.aupdate_state(config, {"messages": [AIMessage("partial")]})
-        state = await graph.aget_state(config)
-        assert [m.content for m in state.values["messages"]] == ["one", "echo", "two", "echo", "partial"]
-        assert (await rows_of(database_url, "storage-update"))["checkpoints"] == 1
+    builder = StateGraph(MessagesState)
+    builder.add_node("echo", lambda state: {"messages": [AIMessage("echo")]})
+    builder.add_edge(START, "echo")
+    graph = builder.compile(checkpointer=saver)
+    config = {"configurable": {"thread_id": "storage-update"}}
+    await saver.adelete_thread("storage-update")
+    for text in ("one", "two"):
+        await graph.ainvoke({"messages": [HumanMessage(text)]}, config)
+    await graph.aupdate_state(config, {"messages": [AIMessage("partial")]})
+    state = await graph.aget_state(config)
+    assert [m.content for m in state.values["messages"]] == ["one", "echo", "two", "echo", "partial"]
+    assert (await rows_of(database_url, "storage-update"))["checkpoints"] == 1
