@@ -42,3 +42,8 @@ class Unauthorized(Refusal):
 class ShuttingDown(Refusal):
     status_code = 503
     code = "shutting_down"
+
+
+class CancelNotDelivered(Refusal):
+    status_code = 503
+    code = "cancel_not_delivered"

@@ -85,7 +85,7 @@ def main() -> None:
         port=settings.port,
         workers=args.workers or settings.workers,
         log_level=settings.log_level.lower(),
-        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 5,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 10,
     )
 
 

@@ -31,6 +31,8 @@ from ag_ui.core import (
 from ag_ui.core.events import RunFinishedCancelledOutcome, RunFinishedSuccessOutcome
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
 
+from agent.messages import message_text
+
 STREAM_MODES = ["messages", "tasks", "custom"]
 
 
@@ -45,10 +47,6 @@ def node_messages(writes: Any) -> list[BaseMessage]:
     if isinstance(value, list | tuple):
         return [m for m in value if isinstance(m, BaseMessage)]
     return []
-
-
-def message_text(message: BaseMessage) -> str:
-    return message.text if isinstance(message.content, list) else str(message.content)
 
 
 class EventTranslator:

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.checks import assert_protocol_order, recorded
 from tests.processes import ServerProcess, StandInProcess
 from tests.sse import frames, text_of, turn
-from tests.test_rows import recorded
-from tests.test_streaming import assert_protocol_order
 
 
 @pytest.fixture(scope="module")
