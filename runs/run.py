@@ -24,6 +24,7 @@ class Run:
         self._events = EventBuffer(max_events=max_events)
         self._task: asyncio.Task[None] | None = None
         self._cancelling = False
+        self._turn_started = False
         self.lost = False  # another process took the thread while the database was away
 
     @property
@@ -57,6 +58,16 @@ class Run:
         """Return once an event is appended or the run finishes."""
         await self._events.changed()
 
+    def begin_turn(self) -> None:
+        """Called first thing in the run's task; raises CancelledError if it was cancelled already.
+
+        A task cancelled before its first step never runs its body at all, so a cancel
+        that comes that early waits for this call instead: the clean-up must run.
+        """
+        self._turn_started = True
+        if self._cancelling or self.lost:
+            raise asyncio.CancelledError
+
     def cancel(self) -> bool:
         """Stop the run's task; False if it was not running or a cancel is already under way.
 
@@ -66,11 +77,12 @@ class Run:
         if self._task is None or self.done or self._cancelling:
             return False
         self._cancelling = True
-        self._task.cancel()
+        if self._turn_started:
+            self._task.cancel()
         return True
 
     def lose(self) -> None:
         """Stop the run without saving anything: its thread now belongs to another run."""
         self.lost = True
-        if self._task is not None and not self.done:
+        if self._task is not None and not self.done and self._turn_started:
             self._task.cancel()

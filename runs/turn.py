@@ -42,6 +42,7 @@ async def run_turn(
     config = {"configurable": {"thread_id": run.thread_id}}
     messages = run.input_messages
     try:
+        run.begin_turn()
         if snapshot:
             state = await graph.aget_state(config)
             history = [*state.values.get("messages", []), *messages]

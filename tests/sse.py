@@ -27,6 +27,11 @@ async def frames(response: httpx.Response):
             data.append(line[6:])
 
 
+async def read_some(stream: Any, count: int) -> list[Frame]:
+    """The next `count` frames of a `frames()` iterator."""
+    return [await anext(stream) for _ in range(count)]
+
+
 async def turn(
     client: httpx.AsyncClient, message: str, thread_id: str | None = None, **extra: Any
 ) -> list[dict[str, Any]]:
