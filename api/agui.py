@@ -15,14 +15,14 @@ from sse_starlette import EventSourceResponse
 
 from agent.input import agui_turn_messages
 from api.deps import ResourcesDep
-from api.streams import run_response
+from api.streams import STREAM_RESPONSES, run_response
 from errors import InvalidRequest
 from settings import RUN_ID_PATTERN, THREAD_ID_PATTERN
 
 router = APIRouter()
 
 
-@router.post("/agui", response_class=EventSourceResponse)
+@router.post("/agui", response_class=EventSourceResponse, responses=STREAM_RESPONSES)
 async def agui(run_input: RunAgentInput, resources: ResourcesDep) -> Response:
     """Run an AG-UI RunAgentInput on its thread and stream the run's events."""
     thread_id, run_id = run_input.thread_id, run_input.run_id

@@ -11,7 +11,7 @@ from agent.input import user_message
 from api.deps import ResourcesDep
 from api.resources import Resources
 from api.sse import parse_last_event_id
-from api.streams import run_response
+from api.streams import RESUME_RESPONSES, STREAM_RESPONSES, run_response
 from errors import NotFound
 from settings import THREAD_ID_PATTERN
 
@@ -41,13 +41,13 @@ async def _start_turn(resources: Resources, turn: ChatRequest) -> Response:
     return run_response(resources, run.follow(0), run_id=run.run_id, on_abandon=abandon)
 
 
-@router.post("/api/chat", response_class=EventSourceResponse)
+@router.post("/api/chat", response_class=EventSourceResponse, responses=STREAM_RESPONSES)
 async def chat(request: ChatRequest, resources: ResourcesDep) -> Response:
     """Start a turn and stream its events."""
     return await _start_turn(resources, request)
 
 
-@router.get("/chat", response_class=EventSourceResponse)
+@router.get("/chat", response_class=EventSourceResponse, responses=RESUME_RESPONSES)
 async def chat_for_event_source(
     resources: ResourcesDep,
     message: Annotated[str, Query(description="The user's message.")],

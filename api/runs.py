@@ -7,14 +7,14 @@ from sse_starlette import EventSourceResponse
 
 from api.deps import ResourcesDep
 from api.sse import parse_last_event_id
-from api.streams import run_response
+from api.streams import RESUME_RESPONSES, run_response
 from errors import InvalidRequest
 from settings import RUN_ID_PATTERN
 
 router = APIRouter()
 
 
-@router.get("/api/runs/{run_id}/stream", response_class=EventSourceResponse)
+@router.get("/api/runs/{run_id}/stream", response_class=EventSourceResponse, responses=RESUME_RESPONSES)
 async def run_stream(
     run_id: Annotated[str, Path(pattern=RUN_ID_PATTERN)],
     resources: ResourcesDep,

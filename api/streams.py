@@ -1,12 +1,24 @@
 """A run's events as the answer to a request: an SSE stream, or 204 when there is nothing more."""
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import Response
 
 from api.resources import Resources
 from api.sse import event_stream
 from runs.buffer import EventFeed
+
+STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The run's AG-UI events as Server-Sent Events (`id: <run_id>:<seq>`, `data: <event>`)",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    },
+}
+RESUME_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **STREAM_RESPONSES,
+    204: {"description": "The run has ended and has no event after the one given"},
+}
 
 
 def run_response(
