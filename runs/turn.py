@@ -47,12 +47,16 @@ async def run_turn(
             state = await graph.aget_state(config)
             history = [*state.values.get("messages", []), *messages]
             run.append(MessagesSnapshotEvent(messages=agui_messages(history)))
-        async for mode, data in graph.astream(
-            {"messages": messages}, config, stream_mode=STREAM_MODES, durability=durability
+        async for namespace, mode, data in graph.astream(
+            {"messages": messages},
+            config,
+            stream_mode=STREAM_MODES,
+            durability=durability,
+            subgraphs=True,
         ):
-            for event in translator.translate(mode, data):
+            for event in translator.translate(mode, data, namespace):
                 run.append(event)
-            if mode == "tasks" and "result" in data:
+            if mode == "tasks" and not namespace and "result" in data:
                 record(node_messages(data["result"]))
         return "success", translator.finished()
     except asyncio.CancelledError:
