@@ -222,9 +222,10 @@ async def test_a_turn_is_posted_once_and_a_followed_runs_event_source_is_closed_
     turns: list[str] = []
     page.on("request", lambda request: turns.append(request.url) if "chat" in request.url else None)
     await turn(page, "hello [tokens=3]")
-    await send(page, "take your time [tokens=20] [delay=100]")
+    await send(page, "take your time [tokens=30] [delay=100]")
     await expect(page.locator(".message.assistant .text").last).to_contain_text("w2")
     await page.reload()
+    await expect(page.locator(".notice.info")).to_contain_text("following it live")
     await run_ends(page)
     assert turns == [f"{server.url}/api/chat"] * 2, "each turn POSTed once, never a GET /chat"
     states = await page.evaluate("window.__eventSources.map(source => source.readyState)")
