@@ -49,8 +49,14 @@ def agui_messages(messages: list[BaseMessage]) -> list[Any]:
                 )
                 for call in m.tool_calls
             ]
+            stopped = m.response_metadata.get("finish_reason") == "cancelled"
             converted.append(
-                AssistantMessage(id=message_id, content=message_text(m) or None, tool_calls=calls or None)
+                AssistantMessage(
+                    id=message_id,
+                    content=message_text(m) or None,
+                    tool_calls=calls or None,
+                    metadata={"finishReason": "cancelled"} if stopped else None,
+                )
             )
         elif isinstance(m, LcToolMessage):
             converted.append(
