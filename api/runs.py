@@ -21,9 +21,9 @@ async def run_stream(
     after: Annotated[int | None, Query(ge=0, le=2**31 - 1, description="Last sequence number seen.")] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """Replay a run's events after Last-Event-ID (or ?after=), then follow it live; 204 when a
+    """Replay a run's events after Last-Event-ID (else ?after=), then follow it live; 204 when a
     finished run has nothing more."""
-    if after is None and last_event_id:
+    if last_event_id:  # an EventSource's reconnect: newer than the ?after= it was opened with
         parsed = parse_last_event_id(last_event_id)
         if parsed is None or parsed[0] != run_id:
             raise InvalidRequest(f"Last-Event-ID {last_event_id!r} is not an event of run {run_id}")
