@@ -11,7 +11,7 @@ import httpx
 from api.security import AllowedHosts
 from settings import Settings
 from tests.processes import ServerProcess, free_port
-from tests.sse import turn
+from tests.sse import turn, user_messages
 
 # What Chromium sends for `<img src="http://127.0.0.1:8000/chat?message=…">` on another site.
 IMG_FROM_ANOTHER_SITE = {
@@ -59,7 +59,9 @@ async def test_an_image_on_another_site_starts_no_turn(offline_client: httpx.Asy
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "cross_site_request"
-    assert (await offline_client.get(f"/api/threads/{thread_id}")).status_code == 404
+    # Had a turn started, this one would be refused (thread_busy) or come second.
+    await turn(offline_client, "mine", thread_id)
+    assert await user_messages(offline_client, thread_id) == ["mine"]
 
 
 async def test_a_page_on_another_port_of_localhost_is_refused(offline_client: httpx.AsyncClient) -> None:
@@ -75,7 +77,8 @@ async def test_a_page_on_another_port_of_localhost_is_refused(offline_client: ht
         "/chat", params={"message": "hi", "thread_id": thread_id}, headers={"Sec-Fetch-Site": "same-site"}
     )
     assert same_site_get.status_code == 403
-    assert (await offline_client.get(f"/api/threads/{thread_id}")).status_code == 404
+    await turn(offline_client, "mine", thread_id)
+    assert await user_messages(offline_client, thread_id) == ["mine"]
 
 
 async def test_a_foreign_origin_can_neither_cancel_nor_delete(offline_client: httpx.AsyncClient) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 import httpx
@@ -12,6 +15,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.processes import ServerProcess
+from tests.sse import turn, user_messages
 
 if TYPE_CHECKING:  # imported by pytest_plugins, so that pytest rewrites its asserts
     from tests.page_helpers import Tab
@@ -20,6 +24,30 @@ pytest_plugins = ["tests.page_helpers"]
 pytestmark = pytest.mark.browser
 
 KEY = "s3cret-key"
+
+
+@contextmanager
+def serving(html: str) -> Iterator[str]:
+    """Another site on loopback: a real HTTP server on a port of its own, serving one page."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(html.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 async def test_the_page_signs_in_and_streams_a_turn_with_its_cookie(
@@ -42,16 +70,19 @@ async def test_the_page_signs_in_and_streams_a_turn_with_its_cookie(
     assert [c["name"] for c in cookies] == ["chat_session"] and KEY not in cookies[0]["value"]
 
 
-async def test_an_image_on_another_site_starts_no_turn(tab: Tab, offline_server: ServerProcess) -> None:
+async def test_an_image_on_another_port_of_localhost_starts_no_turn(
+    tab: Tab, offline_server: ServerProcess
+) -> None:
     thread_id = f"sec-img-{uuid.uuid4().hex[:8]}"
-    target = f"{offline_server.url}/chat?message=hi&thread_id={thread_id}"
+    target = f"http://localhost:{offline_server.port}/chat?message=hi&thread_id={thread_id}"
     html = f'<img src="{target}" onerror="window.answered = true" onload="window.answered = true">'
-    site = "http://attacker.test/"
-    await tab.page.route(site, lambda route: route.fulfill(body=html, content_type="text/html"))
-    await tab.page.goto(site)
-    await tab.page.wait_for_function("window.answered === true")
+    with serving(html) as site:
+        await tab.page.goto(site)
+        await tab.page.wait_for_function("window.answered === true")
     async with httpx.AsyncClient(base_url=offline_server.url, timeout=30) as http:
-        assert (await http.get(f"/api/threads/{thread_id}")).status_code == 404
+        # Had the image started a turn, this one would be refused (thread_busy) or come second.
+        await turn(http, "mine", thread_id)
+        assert await user_messages(http, thread_id) == ["mine"]
 
 
 async def test_a_name_rebound_to_loopback_gets_a_400(
