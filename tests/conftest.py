@@ -13,6 +13,7 @@ import httpx
 import pgserver
 import pytest
 
+from tests import agui_client
 from tests.processes import ROOT, ServerProcess, StandInProcess
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -109,3 +110,12 @@ def pair(
     for process in (a, b):
         if process.process and process.process.poll() is None:
             process.stop()
+
+
+@pytest.fixture(scope="session")
+def conformance_script() -> Path:
+    """tests/agui/conformance.mjs, the official AG-UI client's driver (skips when Node is missing)."""
+    script = agui_client.conformance_script()
+    if isinstance(script, str):
+        pytest.skip(script)
+    return script

@@ -6,10 +6,12 @@ The server runs `tests.graphs:nested_graph` against the stand-in model: a
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.agui_client import assert_client_accepted, converse
 from tests.checks import assert_protocol_order
 from tests.processes import ServerProcess, StandInProcess
 from tests.sse import frames, read_some, turn, types
@@ -121,3 +123,17 @@ async def test_a_cancel_mid_subgraph_closes_the_subagent_and_keeps_what_was_show
     partial = "".join(t["delta"] for t in of_type(events, "TEXT_MESSAGE_CONTENT"))
     thread = (await client.get(f"/api/threads/{thread_id}")).json()
     assert thread["messages"][-1]["content"] == partial
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["[supervise] plan a trip [tokens=3]", "[fanout] two drafts [tokens=5] [delay=30]", "what is 12 * 7?"],
+)
+async def test_the_official_client_accepts_nested_runs(
+    conformance_script: Path, nested: ServerProcess, message: str
+) -> None:
+    result = await converse(conformance_script, nested, {"message": message})
+    [run] = result["runs"]
+    assert_client_accepted(run)
+    assert run["events"][-1]["outcome"] == {"type": "success"}
+    assert "SUBAGENT_STARTED" in types(run["events"]) or "[fanout]" in message
