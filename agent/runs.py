@@ -24,6 +24,7 @@ from agent.remote import RemoteRuns
 from agent.rows import rows_for, title_of
 from agent.run import Run
 from agent.snapshot import agui_messages
+from agent.text import clean_part
 from db.recorder import MessageRecorder
 from db.runs import CANCEL_CHANNEL, FOLLOW_CHANNEL, RunCoordinator
 from errors import NotFound, RunExists, ShuttingDown, ThreadBusy
@@ -180,6 +181,7 @@ class RunRegistry:
                 stream_mode=STREAM_MODES,
                 durability=self._settings.durability,
             ):
+                data = clean_part(mode, data)
                 for event in translator.translate(mode, data):
                     run.append(event)
                 if mode == "tasks" and "result" in data:

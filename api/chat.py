@@ -9,6 +9,7 @@ from sse_starlette import EventSourceResponse
 
 from agent.run import Run
 from agent.runs import new_id
+from agent.text import has_surrogates
 from api.deps import ResourcesDep
 from api.resources import Resources
 from api.runs import resume as resume_run
@@ -34,11 +35,13 @@ class ChatRequest(BaseModel):
 
 
 def check_text(text: str, max_bytes: int, *, name: str = "message") -> None:
-    """Refuse text over `max_bytes` of UTF-8, or with a NUL (PostgreSQL text cannot hold one)."""
+    """Refuse text over `max_bytes` of UTF-8, or with a NUL or a lone surrogate (not storable text)."""
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise InvalidRequest(f"{name} is longer than {max_bytes} bytes")
     if "\x00" in text:
         raise InvalidRequest(f"{name} contains a NUL character")
+    if not text.isascii() and has_surrogates(text):
+        raise InvalidRequest(f"{name} contains a lone surrogate (not a Unicode character)")
 
 
 def checked_message(text: str, max_bytes: int) -> HumanMessage:
