@@ -37,7 +37,8 @@ async def test_post_chat_refuses_a_lone_surrogate(client: httpx.AsyncClient) -> 
 async def test_post_agui_refuses_a_lone_surrogate_in_any_message(client: httpx.AsyncClient) -> None:
     for history in (
         b'[{"id": "u1", "role": "user", "content": "half\\udc00pair"}]',
-        b'[{"id": "a0", "role": "assistant", "content": "x\\ud800"}, {"id": "u1", "role": "user", "content": "hi"}]',
+        b'[{"id": "a0", "role": "assistant", "content": "x\\ud800"},'
+        b' {"id": "u1", "role": "user", "content": "hi"}]',
     ):
         body = b'{"threadId": "surrogates", "runId": "r1", "state": {}, "tools": [], "context": [], '
         body += b'"forwardedProps": {}, "messages": ' + history + b"}"
