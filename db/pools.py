@@ -6,11 +6,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
+import psycopg
 from psycopg import AsyncConnection
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from settings import Settings
+
+
+def database_address(url: str) -> str:
+    """Where `url` points, for the log: database, host and port (never the password)."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:  # connecting will say what is wrong with it
+        return "an unreadable DATABASE_URL"
+    database = parts.get("dbname") or parts.get("user") or "(default)"
+    return f"database {database} at {parts.get('host') or 'the default socket'}:{parts.get('port') or 5432}"
+
 
 # A checkout that waits longer than this asks the database whether it answers at all.
 DOWN_CHECK_AFTER = 0.5
