@@ -49,6 +49,12 @@ def test_the_readme_has_a_python_example_and_curl_for_each_streaming_endpoint() 
         assert any(endpoint in code for code in curls), f"no curl -N example for {endpoint}"
 
 
+def test_the_readme_points_at_the_protocol_document_and_not_at_drafts() -> None:
+    text = (ROOT / "README.md").read_text()
+    assert "](docs/PROTOCOL.md)" in text and (ROOT / "docs" / "PROTOCOL.md").is_file()
+    assert not re.search(r"(?<![\w/])shared/", text), "the README points at shared/"
+
+
 def test_the_readme_examples_print_what_they_promise(offline_server: ServerProcess) -> None:
     if shutil.which("curl") is None:
         pytest.skip("curl is not on PATH")
