@@ -1,14 +1,26 @@
-"""Turns the parts of `graph.astream(stream_mode=STREAM_MODES)` into AG-UI events.
+"""Turns the parts of `graph.astream(stream_mode=STREAM_MODES, subgraphs=True)` into AG-UI events.
 
 Pure: no I/O, no clock. The run feeds it stream parts and sends what it returns.
 Tokens come from "messages" mode; steps, finished messages and tool results come
 from "tasks" mode, which reports each node's start and its writes; "custom" mode
 carries progress a node wrote through LangGraph's stream writer. A message a
 node returned without streaming it is sent whole when its task finishes.
+
+Subgraphs are AG-UI subagents. Each namespace LangGraph gives a part (a
+subgraph run inside the task of a node, e.g. `researcher:<task id>`) becomes a
+subagent with a short run id (`s1`, `s2`, ...), opened by SUBAGENT_STARTED on its
+first part and closed by SUBAGENT_FINISHED when the task that ran it finishes;
+every event from inside carries its `subagentRunId`. Steps are unique per
+subagent, as the AG-UI client requires: a second concurrent task of the same
+node (a `Send` fan-out) is the step `writer (2)`. STEP_STARTED and the start of
+each message and tool call carry `metadata.path`, the nodes from the root graph
+down to the node that made it. Messages of parallel branches stream
+interleaved, each under its own id, and end when their chunk says it is the
+last or their task finishes.
 """
 
 import json
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ag_ui.core import (
@@ -19,6 +31,8 @@ from ag_ui.core import (
     RunStartedEvent,
     StepFinishedEvent,
     StepStartedEvent,
+    SubagentFinishedEvent,
+    SubagentStartedEvent,
     TextMessageContentEvent,
     TextMessageEndEvent,
     TextMessageStartEvent,
@@ -31,7 +45,11 @@ from ag_ui.core import (
 from ag_ui.core.events import RunFinishedCancelledOutcome, RunFinishedSuccessOutcome
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
 
+from agent.messages import message_text
+
 STREAM_MODES = ["messages", "tasks", "custom"]
+
+Namespace = tuple[str, ...]
 
 
 def node_messages(writes: Any) -> list[BaseMessage]:
@@ -47,8 +65,19 @@ def node_messages(writes: Any) -> list[BaseMessage]:
     return []
 
 
-def message_text(message: BaseMessage) -> str:
-    return message.text if isinstance(message.content, list) else str(message.content)
+@dataclass(slots=True)
+class _Subagent:
+    run_id: str  # the short id on the wire
+    path: list[str]  # node names from the root graph
+    task_id: str  # the task, in the parent namespace, that runs this subgraph
+    parent: Namespace
+
+
+@dataclass(slots=True)
+class _Step:
+    name: str  # unique among the open steps of its subagent
+    scope: str | None  # subagent run id; None at the top
+    path: list[str] = field(default_factory=list)
 
 
 class EventTranslator:
@@ -58,36 +87,52 @@ class EventTranslator:
         self.thread_id = thread_id
         self.run_id = run_id
         self.partial_text: dict[str, str] = {}  # message id -> text streamed so far
-        self._open_message: str | None = None
-        self._open_tool_calls: dict[tuple[str, int], str] = {}  # (message, index) -> call id
+        self._open_messages: dict[str, tuple[str | None, str | None]] = {}  # id -> (task, scope)
+        self._open_tool_calls: dict[tuple[str, int], tuple[str, str | None, str | None]] = {}
+        # (message id, index) -> (call id, task, scope)
         self._sent_messages: set[str] = set()
         self._sent_tool_calls: set[str] = set()
-        self._open_steps: dict[str, str] = {}  # task id -> node
-        self._input_tokens = 0
-        self._output_tokens = 0
+        self._sent_results: set[str] = set()
+        self._steps: dict[str, _Step] = {}  # task id -> its open step
+        self._subagents: dict[Namespace, _Subagent] = {}  # open ones
+        self._subagent_by_task: dict[str, Namespace] = {}
+        self._usage: dict[str, tuple[int, int]] = {}  # message id -> input, output tokens
+        self._subagents_started = 0
 
     def started(self) -> RunStartedEvent:
         return RunStartedEvent(thread_id=self.thread_id, run_id=self.run_id)
 
-    def translate(self, mode: str, data: Any) -> list[BaseEvent]:
+    def translate(self, mode: str, data: Any, namespace: Namespace = ()) -> list[BaseEvent]:
+        events: list[BaseEvent] = []
+        scope = None
+        if namespace:
+            if namespace not in self._subagents:
+                events += self._enter(namespace)
+            scope = self._subagents[namespace].run_id
         if mode == "messages":
-            chunk, _metadata = data
-            return self._token(chunk) if isinstance(chunk, AIMessageChunk) else []
-        if mode == "tasks":
-            return self._task_finished(data) if "result" in data else self._task_started(data)
-        if mode == "custom":
-            return [CustomEvent(name="progress", value=data)]
-        return []
+            chunk, metadata = data
+            if isinstance(chunk, AIMessageChunk):
+                events += self._token(chunk, scope, namespace, metadata)
+        elif mode == "tasks":
+            if "result" in data:
+                events += self._task_finished(data, scope)
+            else:
+                events += self._task_started(data, scope, namespace)
+        elif mode == "custom":
+            events.append(CustomEvent(name="progress", value=data, subagent_run_id=scope))
+        return events
 
     def finished(self, *, cancelled: bool = False) -> list[BaseEvent]:
         outcome = RunFinishedCancelledOutcome() if cancelled else RunFinishedSuccessOutcome()
         usage = None
-        if self._input_tokens or self._output_tokens:
+        if self._usage:
+            input_tokens = sum(used[0] for used in self._usage.values())
+            output_tokens = sum(used[1] for used in self._usage.values())
             usage = [
                 TokenUsage(
-                    input_tokens=self._input_tokens,
-                    output_tokens=self._output_tokens,
-                    total_tokens=self._input_tokens + self._output_tokens,
+                    input_tokens=input_tokens,
+                    output_tokens=output_tokens,
+                    total_tokens=input_tokens + output_tokens,
                 )
             ]
         return [
@@ -99,104 +144,199 @@ class EventTranslator:
         return [*self.close_open(), RunErrorEvent(message=message, code=code)]
 
     def close_open(self) -> list[BaseEvent]:
-        """End every message, tool call and step still open, as a run that stops must."""
-        events = self._end_message() + self._end_tool_calls()
-        events += [StepFinishedEvent(step_name=node) for node in self._open_steps.values()]
-        self._open_steps.clear()
+        """End every message, tool call, step and subagent still open, as a run that stops must."""
+        events = self._end_messages() + self._end_tool_calls()
+        for task_id in list(self._steps):
+            events += self._end_step(task_id)
+        for namespace in sorted(self._subagents, key=len, reverse=True):
+            events += self._leave(namespace)
         return events
 
-    def _token(self, chunk: AIMessageChunk) -> list[BaseEvent]:
+    def _enter(self, namespace: Namespace) -> list[BaseEvent]:
+        """SUBAGENT_STARTED for `namespace` and any enclosing namespace not yet open."""
+        outer = namespace[:-1]
+        events = self._enter(outer) if outer and outer not in self._subagents else []
+        node, _, task_id = namespace[-1].partition(":")
+        parent = self._subagents.get(namespace[:-1])
+        subagent = _Subagent(
+            run_id=f"s{self._subagents_started + 1}",
+            path=[*(parent.path if parent else []), node],
+            task_id=task_id,
+            parent=namespace[:-1],
+        )
+        self._subagents_started += 1
+        self._subagents[namespace] = subagent
+        self._subagent_by_task[task_id] = namespace
+        events.append(
+            SubagentStartedEvent(
+                subagent_run_id=subagent.run_id,
+                name=node,
+                parent_subagent_run_id=parent.run_id if parent else None,
+                metadata={"path": subagent.path},
+            )
+        )
+        return events
+
+    def _leave(self, namespace: Namespace) -> list[BaseEvent]:
+        subagent = self._subagents.pop(namespace, None)
+        if subagent is None:
+            return []
+        events: list[BaseEvent] = []
+        for inner in [ns for ns in self._subagents if ns[: len(namespace)] == namespace]:
+            events += self._leave(inner)
+        events.append(SubagentFinishedEvent(subagent_run_id=subagent.run_id))
+        return events
+
+    def _path(self, namespace: Namespace, node: str | None) -> list[str]:
+        subagent = self._subagents.get(namespace)
+        return [*(subagent.path if subagent else []), *([node] if node else [])]
+
+    def _token(
+        self, chunk: AIMessageChunk, scope: str | None, namespace: Namespace, metadata: dict[str, Any]
+    ) -> list[BaseEvent]:
         message_id = chunk.id or "message"
         events: list[BaseEvent] = []
         if text := message_text(chunk):
-            if self._open_message != message_id:
-                events += self._end_tool_calls() + self._end_message()
-                events.append(TextMessageStartEvent(message_id=message_id, role="assistant"))
-                self._open_message = message_id
+            if message_id not in self._open_messages:
+                events += self._end_tool_calls(message_id)
+                events.append(
+                    TextMessageStartEvent(
+                        message_id=message_id,
+                        role="assistant",
+                        subagent_run_id=scope,
+                        metadata={"path": self._path(namespace, None)} if namespace else None,
+                    )
+                )
+                self._open_messages[message_id] = (_owner_task(metadata), scope)
                 self._sent_messages.add(message_id)
-            events.append(TextMessageContentEvent(message_id=message_id, delta=text))
+            events.append(TextMessageContentEvent(message_id=message_id, delta=text, subagent_run_id=scope))
             self.partial_text[message_id] = self.partial_text.get(message_id, "") + text
         for part in chunk.tool_call_chunks:
             key = (message_id, part.get("index") or 0)
-            call_id = self._open_tool_calls.get(key)
-            if call_id is None:
+            if (open_call := self._open_tool_calls.get(key)) is None:
                 call_id = part.get("id") or f"{message_id}-{key[1]}"
-                events += self._end_message()
+                events += self._end_messages(message_id)
                 events.append(
                     ToolCallStartEvent(
                         tool_call_id=call_id,
                         tool_call_name=part.get("name") or "",
                         parent_message_id=message_id,
+                        subagent_run_id=scope,
                     )
                 )
-                self._open_tool_calls[key] = call_id
+                self._open_tool_calls[key] = (call_id, _owner_task(metadata), scope)
                 self._sent_tool_calls.add(call_id)
                 self._sent_messages.add(message_id)
+            else:
+                call_id = open_call[0]
             if args := part.get("args"):
-                events.append(ToolCallArgsEvent(tool_call_id=call_id, delta=args))
+                events.append(ToolCallArgsEvent(tool_call_id=call_id, delta=args, subagent_run_id=scope))
         if chunk.chunk_position == "last":
-            events += self._end_message() + self._end_tool_calls()
+            events += self._end_messages(message_id) + self._end_tool_calls(message_id)
         return events
 
-    def _task_started(self, task: dict[str, Any]) -> list[BaseEvent]:
-        self._open_steps[task["id"]] = task["name"]
-        return [StepStartedEvent(step_name=task["name"])]
+    def _task_started(self, task: dict[str, Any], scope: str | None, namespace: Namespace) -> list[BaseEvent]:
+        open_names = {step.name for step in self._steps.values() if step.scope == scope}
+        name, copy = task["name"], 1
+        while name in open_names:
+            copy += 1
+            name = f"{task['name']} ({copy})"
+        path = self._path(namespace, task["name"])
+        self._steps[task["id"]] = _Step(name=name, scope=scope, path=path)
+        return [
+            StepStartedEvent(
+                step_name=name, subagent_run_id=scope, metadata={"path": path} if namespace else None
+            )
+        ]
 
-    def _task_finished(self, task: dict[str, Any]) -> list[BaseEvent]:
-        events = self._end_message() + self._end_tool_calls()
+    def _task_finished(self, task: dict[str, Any], scope: str | None) -> list[BaseEvent]:
+        task_id = task["id"]
+        events = self._end_messages(task=task_id) + self._end_tool_calls(task=task_id)
         for message in node_messages(task["result"]):
-            events += self._whole_message(message)
-        if self._open_steps.pop(task["id"], None) is not None:
-            events.append(StepFinishedEvent(step_name=task["name"]))
-        return events
+            events += self._whole_message(message, scope)
+        if (inner := self._subagent_by_task.pop(task_id, None)) is not None:
+            events += self._leave(inner)
+        return events + self._end_step(task_id)
 
-    def _whole_message(self, message: BaseMessage) -> list[BaseEvent]:
+    def _end_step(self, task_id: str) -> list[BaseEvent]:
+        step = self._steps.pop(task_id, None)
+        if step is None:
+            return []
+        return [StepFinishedEvent(step_name=step.name, subagent_run_id=step.scope)]
+
+    def _whole_message(self, message: BaseMessage, scope: str | None) -> list[BaseEvent]:
         if isinstance(message, ToolMessage):
+            if message.tool_call_id in self._sent_results:
+                return []
+            self._sent_results.add(message.tool_call_id)
             return [
                 ToolCallResultEvent(
                     message_id=message.id or f"{message.tool_call_id}-result",
                     tool_call_id=message.tool_call_id,
                     content=message_text(message),
                     role="tool",
+                    subagent_run_id=scope,
                 )
             ]
         if not isinstance(message, AIMessage):
             return []
-        if message.usage_metadata:
-            self._input_tokens += message.usage_metadata.get("input_tokens", 0)
-            self._output_tokens += message.usage_metadata.get("output_tokens", 0)
         message_id = message.id or "message"
+        if message.usage_metadata:
+            used = message.usage_metadata
+            self._usage[message_id] = (used.get("input_tokens", 0), used.get("output_tokens", 0))
         events: list[BaseEvent] = []
         text = message_text(message)
         if text and message_id not in self._sent_messages:
             events += [
-                TextMessageStartEvent(message_id=message_id, role="assistant"),
-                TextMessageContentEvent(message_id=message_id, delta=text),
-                TextMessageEndEvent(message_id=message_id),
+                TextMessageStartEvent(message_id=message_id, role="assistant", subagent_run_id=scope),
+                TextMessageContentEvent(message_id=message_id, delta=text, subagent_run_id=scope),
+                TextMessageEndEvent(message_id=message_id, subagent_run_id=scope),
             ]
         for call in message.tool_calls:
             if call["id"] and call["id"] not in self._sent_tool_calls:
+                self._sent_tool_calls.add(call["id"])
                 events += [
                     ToolCallStartEvent(
                         tool_call_id=call["id"],
                         tool_call_name=call["name"],
                         parent_message_id=message_id,
+                        subagent_run_id=scope,
                     ),
-                    ToolCallArgsEvent(tool_call_id=call["id"], delta=json.dumps(call["args"])),
-                    ToolCallEndEvent(tool_call_id=call["id"]),
+                    ToolCallArgsEvent(
+                        tool_call_id=call["id"], delta=json.dumps(call["args"]), subagent_run_id=scope
+                    ),
+                    ToolCallEndEvent(tool_call_id=call["id"], subagent_run_id=scope),
                 ]
         self._sent_messages.add(message_id)
         self.partial_text.pop(message_id, None)
         return events
 
-    def _end_message(self) -> list[BaseEvent]:
-        if self._open_message is None:
-            return []
-        message_id, self._open_message = self._open_message, None
-        return [TextMessageEndEvent(message_id=message_id)]
+    def _end_messages(self, message_id: str | None = None, *, task: str | None = None) -> list[BaseEvent]:
+        """End the open text messages: one, those of one task (or of no known task), or all."""
+        ending = [
+            (mid, scope)
+            for mid, (owner, scope) in self._open_messages.items()
+            if (message_id is None or mid == message_id) and (task is None or owner in (task, None))
+        ]
+        for mid, _ in ending:
+            del self._open_messages[mid]
+        return [TextMessageEndEvent(message_id=mid, subagent_run_id=scope) for mid, scope in ending]
 
-    def _end_tool_calls(self) -> list[BaseEvent]:
-        ends: Iterable[str] = self._open_tool_calls.values()
-        events: list[BaseEvent] = [ToolCallEndEvent(tool_call_id=call_id) for call_id in ends]
-        self._open_tool_calls.clear()
+    def _end_tool_calls(self, message_id: str | None = None, *, task: str | None = None) -> list[BaseEvent]:
+        """End the open tool calls: those of one message, of one task, or all."""
+        ending = [
+            key
+            for key, (_, owner, _) in self._open_tool_calls.items()
+            if (message_id is None or key[0] == message_id) and (task is None or owner in (task, None))
+        ]
+        events: list[BaseEvent] = []
+        for key in ending:
+            call_id, _, scope = self._open_tool_calls.pop(key)
+            events.append(ToolCallEndEvent(tool_call_id=call_id, subagent_run_id=scope))
         return events
+
+
+def _owner_task(metadata: dict[str, Any]) -> str | None:
+    """The id of the task that streamed a message, from the end of its checkpoint namespace."""
+    namespace = metadata.get("langgraph_checkpoint_ns") or ""
+    return namespace.rpartition("|")[2].rpartition(":")[2] or None

@@ -14,7 +14,6 @@ the SDK in `extra_body`, which it sends as they are, and names each answer with
 a short id instead of `lc_run--<uuid>` (it appears in every token event).
 """
 
-import secrets
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_openai import ChatOpenAI
 
+from agent.ids import new_id
 from agent.offline import OfflineChatModel
 from settings import Settings
 
@@ -52,7 +52,7 @@ class ThreadChatOpenAI(ChatOpenAI):
         return payload
 
     async def _astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
-        message_id = secrets.token_urlsafe(12)
+        message_id = new_id()
         async for chunk in super()._astream(*args, **kwargs):
             if chunk.message.id is None:
                 chunk.message.id = message_id

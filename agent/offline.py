@@ -10,7 +10,6 @@ thread (which only the checkpoint could have supplied).
 import asyncio
 import json
 import re
-import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
@@ -29,6 +28,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 
+from agent.ids import new_id
 from agent.places import find_place
 
 _ARITHMETIC = re.compile(r"[-+(]*\d[\d.]*(?:\s*(?:\*\*|[-+*/^%])\s*[-+(]*\d[\d.]*\)*)+")
@@ -172,7 +172,7 @@ class OfflineChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         reply = offline_reply(messages, self.tool_names)
-        message_id = secrets.token_urlsafe(12)  # short: it is in every token event
+        message_id = new_id()
         for chunk in _chunks(reply, _usage(messages, reply)):
             chunk.message.id = message_id
             if self.token_delay:

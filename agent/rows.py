@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from agent.events import message_text
+from agent.messages import message_text
 from db.messages import MessageRow
 
 TITLE_LENGTH = 80

@@ -10,43 +10,32 @@ Client-side `tools` are ignored (the graph's own tools answer), as are `state`,
 import re
 
 from ag_ui.core import RunAgentInput
-from fastapi import APIRouter
-from langchain_core.messages import BaseMessage, HumanMessage
+from fastapi import APIRouter, Response
 from sse_starlette import EventSourceResponse
 
-from agent.agui_input import new_messages
-from agent.events import message_text
-from api.chat import check_text, checked_message
+from agent.input import agui_turn_messages
 from api.deps import ResourcesDep
-from api.sse import event_stream
-from api.threads import checkpointed_messages
+from api.streams import STREAM_RESPONSES, run_response
 from errors import InvalidRequest
 from settings import RUN_ID_PATTERN, THREAD_ID_PATTERN
 
 router = APIRouter()
 
 
-@router.post("/agui", response_class=EventSourceResponse)
-async def agui(run_input: RunAgentInput, resources: ResourcesDep) -> EventSourceResponse:
+@router.post("/agui", response_class=EventSourceResponse, responses=STREAM_RESPONSES)
+async def agui(run_input: RunAgentInput, resources: ResourcesDep) -> Response:
     """Run an AG-UI RunAgentInput on its thread and stream the run's events."""
     thread_id, run_id = run_input.thread_id, run_input.run_id
     if not re.fullmatch(THREAD_ID_PATTERN, thread_id):
         raise InvalidRequest(f"threadId {thread_id!r} is not 1-64 of A-Z a-z 0-9 _ -")
     if not re.fullmatch(RUN_ID_PATTERN, run_id):
         raise InvalidRequest(f"runId {run_id!r} is not 1-64 of A-Z a-z 0-9 _ -")
-    history = await checkpointed_messages(resources, thread_id) or []
-    messages = new_messages(run_input.messages, known_ids={m.id for m in history if m.id})
-    if not any(isinstance(m, HumanMessage) for m in messages):
-        raise InvalidRequest(f"no user message that thread {thread_id} does not already have")
-    _check_sizes(messages, resources.settings.max_message_bytes)
+    history = await resources.threads.checkpointed_messages(thread_id) or []
+    messages = agui_turn_messages(
+        run_input.messages,
+        known_ids={m.id for m in history if m.id},
+        thread_id=thread_id,
+        max_bytes=resources.settings.max_message_bytes,
+    )
     run = await resources.runs.start(thread_id=thread_id, messages=messages, run_id=run_id, snapshot=True)
-    return event_stream(run.follow(0), run_id=run.run_id)
-
-
-def _check_sizes(messages: list[BaseMessage], max_bytes: int) -> None:
-    for message in messages:
-        text = message_text(message)
-        if isinstance(message, HumanMessage):
-            checked_message(text, max_bytes)  # refused as /api/chat refuses it
-        else:
-            check_text(text, max_bytes, name=f"message {message.id}")
+    return run_response(resources, run.follow(0), run_id=run.run_id)

@@ -3,18 +3,16 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
-from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
-from agent.run import Run
-from agent.runs import new_id
-from agent.text import has_surrogates
+from agent.ids import new_id
+from agent.input import user_message
 from api.deps import ResourcesDep
 from api.resources import Resources
-from api.runs import resume as resume_run
-from api.sse import event_stream, parse_last_event_id
-from errors import InvalidRequest, NotFound
+from api.sse import parse_last_event_id
+from api.streams import RESUME_RESPONSES, STREAM_RESPONSES, run_response
+from errors import NotFound
 from settings import THREAD_ID_PATTERN
 
 router = APIRouter()
@@ -34,56 +32,22 @@ class ChatRequest(BaseModel):
     )
 
 
-def check_text(text: str, max_bytes: int, *, name: str = "message") -> None:
-    """Refuse text over `max_bytes` of UTF-8, or with a NUL or a lone surrogate (not storable text)."""
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise InvalidRequest(f"{name} is longer than {max_bytes} bytes")
-    if "\x00" in text:
-        raise InvalidRequest(f"{name} contains a NUL character")
-    if not text.isascii() and has_surrogates(text):
-        raise InvalidRequest(f"{name} contains a lone surrogate (not a Unicode character)")
-
-
-def checked_message(text: str, max_bytes: int) -> HumanMessage:
-    if not text.strip():
-        raise InvalidRequest("message is empty")
-    check_text(text, max_bytes)
-    return HumanMessage(text, id=new_id())
-
-
-async def start_turn(
-    resources: Resources,
-    *,
-    message: str,
-    thread_id: str | None,
-    on_disconnect: OnDisconnect,
-    snapshot: bool,
-) -> EventSourceResponse:
-    human = checked_message(message, resources.settings.max_message_bytes)
-    run = await resources.runs.start(thread_id=thread_id or new_id(), messages=[human], snapshot=snapshot)
-    return _follow(resources, run, after=0, on_disconnect=on_disconnect)
-
-
-def _follow(
-    resources: Resources, run: Run, *, after: int, on_disconnect: OnDisconnect
-) -> EventSourceResponse:
-    abandon = (lambda: resources.runs.cancel_run(run)) if on_disconnect == "cancel" else None
-    return event_stream(run.follow(after), run_id=run.run_id, on_abandon=abandon)
-
-
-@router.post("/api/chat", response_class=EventSourceResponse)
-async def chat(request: ChatRequest, resources: ResourcesDep) -> EventSourceResponse:
-    """Start a turn and stream its events."""
-    return await start_turn(
-        resources,
-        message=request.message,
-        thread_id=request.thread_id,
-        on_disconnect=request.on_disconnect,
-        snapshot=request.snapshot,
+async def _start_turn(resources: Resources, turn: ChatRequest) -> Response:
+    human = user_message(turn.message, resources.settings.max_message_bytes)
+    run = await resources.runs.start(
+        thread_id=turn.thread_id or new_id(), messages=[human], snapshot=turn.snapshot
     )
+    abandon = run.cancel if turn.on_disconnect == "cancel" else None
+    return run_response(resources, run.follow(0), run_id=run.run_id, on_abandon=abandon)
 
 
-@router.get("/chat", response_class=EventSourceResponse)
+@router.post("/api/chat", response_class=EventSourceResponse, responses=STREAM_RESPONSES)
+async def chat(request: ChatRequest, resources: ResourcesDep) -> Response:
+    """Start a turn and stream its events."""
+    return await _start_turn(resources, request)
+
+
+@router.get("/chat", response_class=EventSourceResponse, responses=RESUME_RESPONSES)
 async def chat_for_event_source(
     resources: ResourcesDep,
     message: Annotated[str, Query(description="The user's message.")],
@@ -96,13 +60,8 @@ async def chat_for_event_source(
     if (resume := parse_last_event_id(last_event_id)) is not None:
         run_id, after = resume
         try:
-            return await resume_run(resources, run_id=run_id, after=after)
+            return run_response(resources, await resources.runs.follow(run_id, after), run_id=run_id)
         except NotFound:
             return Response(status_code=204)  # tells the EventSource to stop reconnecting
-    return await start_turn(
-        resources,
-        message=message,
-        thread_id=thread_id,
-        on_disconnect=on_disconnect,
-        snapshot=snapshot,
-    )
+    turn = ChatRequest(message=message, thread_id=thread_id, on_disconnect=on_disconnect, snapshot=snapshot)
+    return await _start_turn(resources, turn)

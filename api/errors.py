@@ -10,7 +10,9 @@ import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
 from errors import Refusal
 
@@ -44,6 +46,27 @@ def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **details}}
 
 
+def refusal_response(error: Refusal) -> JSONResponse:
+    return JSONResponse(
+        error_body(error.code, error.message, **error.details),
+        status_code=error.status_code,
+        headers=error.headers,
+    )
+
+
+async def refuse(error: Refusal, scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer a refusal from a middleware, before the request's body was read.
+
+    When a body was announced the connection is closed after the answer, so that
+    uvicorn does not go on to receive (and discard) a body nobody wants.
+    """
+    response = refusal_response(error)
+    headers = Headers(scope=scope)
+    if headers.get("content-length", "0") != "0" or "transfer-encoding" in headers:
+        response.headers["connection"] = "close"
+    await response(scope, receive, send)
+
+
 def _describe_validation(error: RequestValidationError) -> str:
     problems = []
     for item in error.errors():
@@ -58,9 +81,7 @@ def _describe_validation(error: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refusal)
     async def refusal(_request: Request, error: Refusal) -> JSONResponse:
-        return JSONResponse(
-            error_body(error.code, error.message, **error.details), status_code=error.status_code
-        )
+        return refusal_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:

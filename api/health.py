@@ -3,10 +3,9 @@
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.auth import require_api_key
 from api.deps import ResourcesDep
 from api.errors import error_body
 
@@ -20,7 +19,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=None, dependencies=[Depends(require_api_key)])
+@router.get("/readyz", response_model=None)
 async def readyz(resources: ResourcesDep) -> dict[str, Any] | JSONResponse:
     """The database answers; says which model answers turns."""
     try:

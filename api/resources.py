@@ -6,17 +6,21 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import asyncpg
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
 from agent.graph import load_graph
-from agent.runs import RunRegistry
+from agent.threads import Threads
+from api.sse import Shutdown
+from background import BackgroundTasks
 from db.checkpoints import LatestPostgresSaver
 from db.embedded import embedded_postgres
 from db.pools import asyncpg_pool, checkpoint_pool
 from db.recorder import MessageRecorder
 from db.runs import RunCoordinator
 from db.schema import migrate
+from runs.registry import RunRegistry
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,6 +34,8 @@ class Resources:
     checkpointer: AsyncPostgresSaver
     graph: Any
     runs: RunRegistry
+    threads: Threads
+    shutdown: Shutdown
 
 
 @asynccontextmanager
@@ -53,11 +59,25 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         stack.push_async_callback(recorder.drain, DRAIN_TIMEOUT)
         runs = RunRegistry(graph=graph, coordinator=coordinator, recorder=recorder, settings=settings)
         await runs.open()
-        stack.push_async_callback(lambda: runs.shutdown(grace=settings.shutdown_grace_seconds))
+        stack.push_async_callback(runs.shutdown)
+
+        # sse-starlette sets this on SIGTERM, for every open stream: the runs begin to drain then.
+        shutdown = Shutdown(event=anyio.Event(), grace_seconds=settings.shutdown_grace_seconds)
+        watcher = BackgroundTasks("shutdown watcher")
+        watcher.spawn(_drain_on(shutdown, runs), name="drain on shutdown")
+        stack.push_async_callback(watcher.cancel)
+
         yield Resources(
             settings=settings,
             pool=pool,
             checkpointer=checkpointer,
             graph=graph,
             runs=runs,
+            threads=Threads(graph=graph, checkpointer=checkpointer, pool=pool, runs=runs),
+            shutdown=shutdown,
         )
+
+
+async def _drain_on(shutdown: Shutdown, runs: RunRegistry) -> None:
+    await shutdown.event.wait()
+    runs.begin_drain()

@@ -5,6 +5,11 @@ sse-starlette frames the events (LF only: strict AG-UI parsers split on
 stream only follows a run; when the client goes away the run goes on, unless
 the client asked for `on_disconnect=cancel`.
 
+On SIGTERM the stream is not cut: sse-starlette sets the shared shutdown event
+(which starts the run registry's drain) and lets the stream go on until its run
+ends, within the grace period and its margin, so the client reads the run's
+own last event (its cancelled RUN_FINISHED if the grace ran out).
+
 Events that are already waiting when the stream wakes (a burst of tokens) go
 out in one write: each keeps its own `id:`/`data:` frame, but a socket write
 and an ASGI send per token cost more CPU than building the events did.
@@ -12,14 +17,26 @@ and an ASGI send per token cost more CPU than building the events did.
 
 import re
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 
+import anyio
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from runs.buffer import EventFeed
 from settings import RUN_ID_PATTERN
 
 RETRY_MS = 2000
 PING_SECONDS = 15
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+SHUTDOWN_MARGIN_SECONDS = 5.0  # after the runs' grace, for their last events to reach the clients
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    """Set by sse-starlette when the server begins to stop; one for every stream of the process."""
+
+    event: anyio.Event
+    grace_seconds: float
 
 
 def _ping() -> ServerSentEvent:
@@ -27,20 +44,20 @@ def _ping() -> ServerSentEvent:
 
 
 def event_stream(
-    events: AsyncIterator[tuple[int, str]],
+    events: EventFeed,
     *,
     run_id: str,
-    on_abandon: Callable[[], None] | None = None,
+    shutdown: Shutdown,
+    on_abandon: Callable[[], object] | None = None,
 ) -> EventSourceResponse:
     """Stream `events` (sequence number, JSON) as `id: run:seq` / `data:` frames."""
 
     async def frames() -> AsyncIterator[ServerSentEvent | bytes]:
         yield ServerSentEvent(retry=RETRY_MS, sep="\n")
         finished = False
-        ready: Callable[[], list[tuple[int, str]]] = getattr(events, "ready", list)
         try:
             async for seq, data in events:
-                burst = [(seq, data), *ready()]
+                burst = [(seq, data), *events.ready()]
                 yield b"".join(
                     ServerSentEvent(data=d, id=f"{run_id}:{s}", sep="\n").encode() for s, d in burst
                 )
@@ -50,7 +67,13 @@ def event_stream(
                 on_abandon()
 
     return EventSourceResponse(
-        frames(), sep="\n", ping=PING_SECONDS, ping_message_factory=_ping, headers=HEADERS
+        frames(),
+        sep="\n",
+        ping=PING_SECONDS,
+        ping_message_factory=_ping,
+        headers=HEADERS,
+        shutdown_event=shutdown.event,
+        shutdown_grace_period=shutdown.grace_seconds + SHUTDOWN_MARGIN_SECONDS,
     )
 
 

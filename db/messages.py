@@ -1,24 +1,37 @@
 """Message rows and the threads table: what the thread list and history views read."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-# One statement, one round trip: the rows, then their thread (created on its first rows,
-# titled by the first write that has a title, counted by the rows actually inserted).
+# Row writes and deletes of one thread exclude each other (a transaction-scoped advisory lock,
+# shared by writers), so a write still in flight when a thread is deleted either lands before
+# the delete, which removes it, or runs after it and sees the tombstone.
+LOCK_ROWS_SHARED = "SELECT pg_advisory_xact_lock_shared($1)"
+LOCK_ROWS = "SELECT pg_advisory_xact_lock($1)"
+
+# The rows, then their thread (created on its first rows, titled by the first write that has a
+# title, counted by the rows actually inserted). After a delete, only runs that started since
+# (their `runs` row exists: the delete removed the older ones) may record rows.
 RECORD_MESSAGES = """
-WITH inserted AS (
+WITH live AS (
+    SELECT NOT EXISTS (SELECT 1 FROM deleted_threads WHERE thread_id = $1)
+           OR EXISTS (SELECT 1 FROM runs WHERE run_id = $2) AS ok
+),
+inserted AS (
     INSERT INTO messages (thread_id, run_id, message_id, role, content,
                           tool_name, tool_call_id, tool_args, created_at)
     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[],
                                  $7::text[], $8::jsonb[], $9::timestamptz[])
+    WHERE (SELECT ok FROM live)
     ON CONFLICT DO NOTHING
     RETURNING 1
 )
 INSERT INTO threads AS t (thread_id, title, created_at, updated_at, message_count)
-VALUES ($1, $10, $11, $12, (SELECT count(*) FROM inserted))
+SELECT $1, $10, $11, $12, (SELECT count(*) FROM inserted) WHERE (SELECT ok FROM live)
 ON CONFLICT (thread_id) DO UPDATE SET
     title = COALESCE(t.title, EXCLUDED.title),
     updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at),
@@ -45,6 +58,10 @@ WHERE thread_id = $1 AND run_id = $2 AND role = 'user' ORDER BY created_at, id
 SELECT_THREAD_EXISTS = "SELECT EXISTS (SELECT 1 FROM threads WHERE thread_id = $1)"
 DELETE_THREAD = "DELETE FROM threads WHERE thread_id = $1"
 DELETE_RUNS = "DELETE FROM runs WHERE thread_id = $1"
+INSERT_TOMBSTONE = """
+INSERT INTO deleted_threads (thread_id) VALUES ($1)
+ON CONFLICT (thread_id) DO UPDATE SET deleted_at = now()
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,21 +86,23 @@ async def insert_messages(
     rows: list[MessageRow],
 ) -> None:
     """Record `rows` once each (a repeated write inserts nothing) and update the thread."""
-    await pool.execute(
-        RECORD_MESSAGES,
-        thread_id,
-        run_id,
-        [r.message_id for r in rows],
-        [r.role for r in rows],
-        [r.content for r in rows],
-        [r.tool_name for r in rows],
-        [r.tool_call_id for r in rows],
-        [r.tool_args for r in rows],
-        [r.created_at for r in rows],
-        title,
-        min(r.created_at for r in rows),
-        max(r.created_at for r in rows),
-    )
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(LOCK_ROWS_SHARED, rows_lock_key(thread_id))
+        await conn.execute(
+            RECORD_MESSAGES,
+            thread_id,
+            run_id,
+            [r.message_id for r in rows],
+            [r.role for r in rows],
+            [r.content for r in rows],
+            [r.tool_name for r in rows],
+            [r.tool_call_id for r in rows],
+            [r.tool_args for r in rows],
+            [r.created_at for r in rows],
+            title,
+            min(r.created_at for r in rows),
+            max(r.created_at for r in rows),
+        )
 
 
 async def list_threads(pool: asyncpg.Pool, *, limit: int, before: datetime | None) -> list[dict[str, Any]]:
@@ -106,7 +125,15 @@ async def thread_exists(pool: asyncpg.Pool, *, thread_id: str) -> bool:
 
 
 async def delete_thread(pool: asyncpg.Pool, *, thread_id: str) -> None:
-    """Remove a thread's rows and its runs."""
+    """Remove a thread's rows and its runs, for good: row writes still pending are dropped."""
     async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(LOCK_ROWS, rows_lock_key(thread_id))
         await conn.execute(DELETE_THREAD, thread_id)
         await conn.execute(DELETE_RUNS, thread_id)
+        await conn.execute(INSERT_TOMBSTONE, thread_id)
+
+
+def rows_lock_key(thread_id: str) -> int:
+    """The advisory lock key of a thread's rows (apart from its run lock's)."""
+    digest = hashlib.blake2b(thread_id.encode(), digest_size=8, person=b"thread-rows").digest()
+    return int.from_bytes(digest, "big", signed=True)

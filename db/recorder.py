@@ -1,7 +1,6 @@
 """Writes message rows in the background, off the path of the stream.
 
-Each write is its own task, kept in a set until it is done so the event loop
-cannot garbage-collect it mid-write. A failing write is retried with capped
+Each write is its own background task. A failing write is retried with capped
 exponential back-off until it lands; rows are idempotent (unique per thread and
 message), so a retry that follows a write which did land inserts nothing.
 `drain()` awaits every outstanding write at shutdown.
@@ -12,6 +11,7 @@ import logging
 
 import asyncpg
 
+from background import BackgroundTasks
 from db.messages import MessageRow, insert_messages
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ PERMANENT_ERRORS = (
 class MessageRecorder:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks("message rows")
 
     def record(
         self, *, thread_id: str, run_id: str | None, title: str | None, rows: list[MessageRow]
@@ -37,18 +37,14 @@ class MessageRecorder:
         """Start writing `rows`; returns at once."""
         if not rows:
             return
-        task = asyncio.create_task(self._write(thread_id=thread_id, run_id=run_id, title=title, rows=rows))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(
+            self._write(thread_id=thread_id, run_id=run_id, title=title, rows=rows),
+            name=f"rows of thread {thread_id}",
+        )
 
     async def drain(self, within: float | None = None) -> None:
         """Wait for every outstanding write; after `within` seconds, log and cancel the rest."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=within)
-        for task in pending:
-            log.error("message rows not written before shutdown: %s", task.get_name())
-            task.cancel()
+        await self._tasks.drain(within)
 
     async def _write(
         self, *, thread_id: str, run_id: str | None, title: str | None, rows: list[MessageRow]

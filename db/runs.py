@@ -2,31 +2,33 @@
 
 One run per thread is enforced by a session-level advisory lock, held on this
 process's control connection for as long as the run goes on. A process that
-dies closes its connection and so releases its locks; the `runs` rows it left
-as 'running' are marked 'lost' by whoever next takes the thread, or by a
-follower that finds the owner's backend gone.
+dies closes its connection and so releases its locks. Whether a thread is busy
+is therefore read from `pg_locks` (the run row of the lock's holder), never
+from a `runs` row alone, which a dead process leaves as 'running'.
 
-The control connection also LISTENs: `run_cancel` carries cancel requests to
-the process that runs the run, `run_follow` asks the owner to publish a run's
-events to `run_events`, and `run_events` wakes the followers in other
-processes when it did.
+When the control connection drops (PostgreSQL restarted), its locks and
+LISTENs are gone. It is re-opened at once, in the background; before it serves
+anything else it listens again and re-takes the locks of this process's runs
+in flight. A lock another process took in the meantime is reported through
+`on_lock_lost`, so that run can end instead of writing over the other's turn.
 """
 
 import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
+from background import BackgroundTasks
 from errors import RunExists
 
 log = logging.getLogger(__name__)
 
-CANCEL_CHANNEL = "run_cancel"
-FOLLOW_CHANNEL = "run_follow"
-EVENTS_CHANNEL = "run_events"
+RECONNECT_FIRST_DELAY = 0.1
+RECONNECT_MAX_DELAY = 2.0
 
 CLAIM_THREAD = """
 WITH claim AS (SELECT pg_try_advisory_lock($1) AS ok),
@@ -35,31 +37,49 @@ lost AS (
     WHERE thread_id = $3 AND status = 'running' AND (SELECT ok FROM claim)
 ),
 inserted AS (
-    INSERT INTO runs (run_id, thread_id, status, owner_pid)
-    SELECT $2, $3, 'running', pg_backend_pid() FROM claim WHERE ok
+    INSERT INTO runs (run_id, thread_id, status, owner_pid, lock_key)
+    SELECT $2, $3, 'running', pg_backend_pid(), $1 FROM claim WHERE ok
     ON CONFLICT (run_id) DO NOTHING
     RETURNING run_id
 )
 SELECT (SELECT ok FROM claim) AS locked, EXISTS (SELECT 1 FROM inserted) AS inserted
 """
 
+RETAKE_THREAD = """
+WITH claim AS (SELECT pg_try_advisory_lock($1) AS ok)
+UPDATE runs SET owner_pid = pg_backend_pid()
+WHERE run_id = $2 AND (SELECT ok FROM claim)
+RETURNING run_id
+"""
+
 RELEASE_THREAD = """
-WITH finished AS (UPDATE runs SET status = $3, finished_at = now() WHERE run_id = $2)
+WITH finished AS (
+    UPDATE runs SET status = $3, finished_at = now(), last_seq = $4 WHERE run_id = $2
+)
 SELECT pg_advisory_unlock($1)
 """
 
 UNLOCK_THREAD = "SELECT pg_advisory_unlock($1)"
 
-SELECT_ACTIVE_RUN = """
-SELECT run_id FROM runs WHERE thread_id = $1 AND status = 'running'
+# The lock's holder is alive by definition: PostgreSQL drops a session's locks with it.
+HOLDS_LOCK = """
+EXISTS (
+    SELECT 1 FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid = runs.owner_pid
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND ((l.classid::int8 << 32) | l.objid::int8) = runs.lock_key
+)
+"""
+
+SELECT_ACTIVE_RUN = f"""
+SELECT run_id FROM runs
+WHERE thread_id = $1 AND status = 'running' AND {HOLDS_LOCK}
 ORDER BY started_at DESC LIMIT 1
 """
 
-SELECT_RUN = """
-SELECT run_id, thread_id, status,
-       status = 'running' AND NOT EXISTS (
-           SELECT 1 FROM pg_stat_activity WHERE pid = runs.owner_pid
-       ) AS owner_gone
+SELECT_RUN = f"""
+SELECT run_id, thread_id, status, last_seq,
+       status = 'running' AND NOT {HOLDS_LOCK} AS owner_gone
 FROM runs WHERE run_id = $1
 """
 
@@ -73,11 +93,24 @@ ON CONFLICT DO NOTHING
 
 SELECT_EVENTS = "SELECT seq, data FROM run_events WHERE run_id = $1 AND seq > $2 ORDER BY seq"
 
-DELETE_OLD_RUNS = (
-    "DELETE FROM runs WHERE status <> 'running' AND finished_at < now() - make_interval(secs => $1)"
+DELETE_OLD_RUNS = """
+WITH runs AS (
+    DELETE FROM runs WHERE status <> 'running' AND finished_at < now() - make_interval(secs => $1)
 )
+DELETE FROM deleted_threads WHERE deleted_at < now() - make_interval(secs => $2)
+"""
 
 Listener = Callable[[str], Awaitable[None] | None]
+LockLost = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunState:
+    run_id: str
+    thread_id: str
+    status: str
+    last_seq: int | None  # the run's last event, once it finished
+    owner_gone: bool  # 'running', but no process holds its thread
 
 
 def thread_lock_key(thread_id: str) -> int:
@@ -89,19 +122,27 @@ def thread_lock_key(thread_id: str) -> int:
 class RunCoordinator:
     """This process's control connection: thread locks, run rows, cross-process signals."""
 
-    def __init__(self, url: str, pool: asyncpg.Pool) -> None:
+    def __init__(self, url: str, pool: asyncpg.Pool, *, on_lock_lost: LockLost | None = None) -> None:
         self._url = url
         self._pool = pool
         self._conn: asyncpg.Connection | None = None
         self._lock = asyncio.Lock()
         self._listeners: dict[str, Listener] = {}
-        self._handlers: set[asyncio.Future[Any]] = set()
+        self._held: dict[str, str] = {}  # thread id -> run id, locked on the control connection
+        self._on_lock_lost = on_lock_lost
+        self._tasks = BackgroundTasks("run coordinator")
+        self._closing = False
+
+    def on_lock_lost(self, callback: LockLost) -> None:
+        self._on_lock_lost = callback
 
     async def open(self) -> None:
         async with self._lock:
             await self._connect()
 
     async def close(self) -> None:
+        self._closing = True
+        await self._tasks.cancel()
         async with self._lock:
             if self._conn is not None:
                 await self._conn.close()
@@ -120,22 +161,30 @@ class RunCoordinator:
         Raises RunExists when `run_id` was used before (a client may choose its run ids).
         """
         key = thread_lock_key(thread_id)
-        locked, inserted = await self._on_control(CLAIM_THREAD, key, run_id, thread_id)
-        if locked and not inserted:
-            await self._on_control(UNLOCK_THREAD, key)
-            raise RunExists(f"run {run_id} already exists")
-        return bool(locked)
+        async with self._lock:
+            if thread_id in self._held:  # advisory locks are re-entrant within a session
+                return False
+            locked, inserted = await self._control(CLAIM_THREAD, key, run_id, thread_id)
+            if locked and not inserted:
+                await self._control(UNLOCK_THREAD, key)
+                raise RunExists(f"run {run_id} already exists")
+            if locked:
+                self._held[thread_id] = run_id
+            return bool(locked)
 
-    async def release_thread(self, *, thread_id: str, run_id: str, status: str) -> None:
-        await self._on_control(RELEASE_THREAD, thread_lock_key(thread_id), run_id, status)
+    async def release_thread(self, *, thread_id: str, run_id: str, status: str, last_seq: int) -> None:
+        async with self._lock:
+            if self._held.get(thread_id) == run_id:
+                del self._held[thread_id]
+            await self._control(RELEASE_THREAD, thread_lock_key(thread_id), run_id, status, last_seq)
 
     async def active_run(self, *, thread_id: str) -> str | None:
+        """The run that holds the thread now, in any live process."""
         return await self._pool.fetchval(SELECT_ACTIVE_RUN, thread_id)
 
-    async def run_state(self, *, run_id: str) -> dict[str, Any] | None:
-        """The run's row, with `owner_gone` when its process died mid-run."""
+    async def run_state(self, *, run_id: str) -> RunState | None:
         row = await self._pool.fetchrow(SELECT_RUN, run_id)
-        return dict(row) if row else None
+        return RunState(**dict(row)) if row else None
 
     async def mark_lost(self, *, run_id: str) -> None:
         await self._pool.execute(MARK_LOST, run_id)
@@ -143,32 +192,30 @@ class RunCoordinator:
     async def notify(self, channel: str, payload: str) -> None:
         await self._pool.execute("SELECT pg_notify($1, $2)", channel, payload)
 
-    async def publish_events(self, *, run_id: str, events: list[tuple[int, str]]) -> None:
-        """Store events for followers in other processes, and wake them."""
+    async def publish_events(self, *, run_id: str, events: list[tuple[int, str]], channel: str) -> None:
+        """Store events for followers in other processes, and wake them on `channel`."""
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 INSERT_EVENTS, run_id, [seq for seq, _ in events], [data for _, data in events]
             )
-            await conn.execute("SELECT pg_notify($1, $2)", EVENTS_CHANNEL, run_id)
+            await conn.execute("SELECT pg_notify($1, $2)", channel, run_id)
 
     async def stored_events(self, *, run_id: str, after: int) -> list[tuple[int, str]]:
         return [(r["seq"], r["data"]) for r in await self._pool.fetch(SELECT_EVENTS, run_id, after)]
 
-    async def delete_old_runs(self, *, older_than_seconds: float) -> None:
-        await self._pool.execute(DELETE_OLD_RUNS, float(older_than_seconds))
+    async def delete_old_runs(self, *, older_than_seconds: float, tombstones_after_seconds: float) -> None:
+        await self._pool.execute(DELETE_OLD_RUNS, float(older_than_seconds), float(tombstones_after_seconds))
 
-    async def _on_control(self, query: str, *args: Any) -> Any:
-        """The first row of `query` on the control connection: a value, or a tuple of several."""
-        async with self._lock:
-            conn = await self._control_connection()
-            try:
-                return _first_row(await conn.fetchrow(query, *args))
-            except (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError):
-                # The database restarted: the locks of this connection are gone with it.
-                log.warning("control connection lost; reconnecting")
-                await self._connect()
-                assert self._conn is not None
-                return _first_row(await self._conn.fetchrow(query, *args))
+    async def _control(self, query: str, *args: Any) -> Any:
+        """The first row of `query` on the control connection (the caller holds `_lock`)."""
+        conn = await self._control_connection()
+        try:
+            return _first_row(await conn.fetchrow(query, *args))
+        except (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError):
+            log.warning("control connection lost; reconnecting")
+            await self._connect()
+            assert self._conn is not None
+            return _first_row(await self._conn.fetchrow(query, *args))
 
     async def _control_connection(self) -> asyncpg.Connection:
         if self._conn is None or self._conn.is_closed():
@@ -177,11 +224,39 @@ class RunCoordinator:
         return self._conn
 
     async def _connect(self) -> None:
+        """Open the control connection, listen again and re-take the locks of runs in flight."""
         if self._conn is not None and not self._conn.is_closed():
             self._conn.terminate()
-        self._conn = await asyncpg.connect(self._url)
+        self._conn = None
+        conn = await asyncpg.connect(self._url)
         for channel in self._listeners:
-            await self._conn.add_listener(channel, self._on_notification)
+            await conn.add_listener(channel, self._on_notification)
+        for thread_id, run_id in list(self._held.items()):
+            if await conn.fetchval(RETAKE_THREAD, thread_lock_key(thread_id), run_id) is None:
+                log.warning("run %s: thread %s was taken while the database was away", run_id, thread_id)
+                del self._held[thread_id]
+                if self._on_lock_lost is not None:
+                    self._on_lock_lost(run_id)
+        conn.add_termination_listener(self._on_terminated)
+        self._conn = conn
+
+    def _on_terminated(self, conn: asyncpg.Connection) -> None:
+        if not self._closing and conn is self._conn:
+            self._tasks.spawn(self._reconnect(), name="control connection reconnect")
+
+    async def _reconnect(self) -> None:
+        delay = RECONNECT_FIRST_DELAY
+        while not self._closing:
+            try:
+                async with self._lock:
+                    if self._conn is None or self._conn.is_closed():
+                        await self._connect()
+                log.info("control connection re-opened")
+                return
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("control connection: reconnecting failed (%r); retrying in %.1fs", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECONNECT_MAX_DELAY)
 
     def _on_notification(self, _conn: Any, _pid: int, channel: str, payload: str) -> None:
         callback = self._listeners.get(channel)
@@ -189,18 +264,10 @@ class RunCoordinator:
             return
         result = callback(payload)
         if asyncio.iscoroutine(result):
-            task = asyncio.ensure_future(result)
-            self._handlers.add(task)
-            task.add_done_callback(self._handlers.discard)
-            task.add_done_callback(_log_failure)
+            self._tasks.spawn(result, name=f"notification on {channel}")
 
 
 def _first_row(row: asyncpg.Record | None) -> Any:
     if row is None:
         return None
     return row[0] if len(row) == 1 else tuple(row)
-
-
-def _log_failure(task: "asyncio.Future[Any]") -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("notification handler failed", exc_info=task.exception())

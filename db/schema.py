@@ -61,6 +61,16 @@ MIGRATIONS = [
         PRIMARY KEY (run_id, seq)
     );
     """,
+    """
+    -- the thread's advisory lock key, so "who holds this thread" is one query on pg_locks
+    ALTER TABLE runs ADD COLUMN lock_key bigint, ADD COLUMN last_seq integer;
+    -- a deleted thread's rows still being written (retries against a slow database) stay deleted
+    CREATE TABLE deleted_threads (
+        thread_id text PRIMARY KEY,
+        deleted_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX deleted_threads_deleted_at ON deleted_threads (deleted_at);
+    """,
 ]
 
 SELECT_VERSIONS = "SELECT version FROM schema_migrations"

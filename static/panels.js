@@ -1,10 +1,10 @@
 /**
- * The panels around the conversation: the step timeline and progress, the
- * inspector, the run's status and the controls it locks, and the thread list.
- * Like render.js, it inserts every piece of text as text, never as HTML.
+ * The panel beside the conversation: the step timeline and progress, and the
+ * inspector (facts about the run and its raw events). Like the conversation,
+ * it inserts every piece of text as text, never as HTML.
  */
 
-import { el } from "./render.js";
+import { el } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,7 +15,7 @@ export function clearSteps() {
   $("progress").hidden = true;
 }
 
-function formatMs(ms) {
+export function formatMs(ms) {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
@@ -91,68 +91,4 @@ export function logEvent(event, atMs) {
       el("pre", {}, JSON.stringify(event, null, 2)))));
   $("event-count").textContent = String(log.children.length);
   if (atEnd) log.scrollTop = log.scrollHeight;
-}
-
-export { formatMs };
-
-// ---- Run status and the controls a run locks.
-
-/** While a run goes on, navigation that would abandon it and the send box are disabled. */
-export function setRunning(running) {
-  document.body.classList.toggle("running", running);
-  $("run-status").hidden = !running;
-  $("stop").disabled = !running;
-  $("stop").textContent = "Stop";
-  for (const control of document.querySelectorAll("[data-locked-by-run]")) control.disabled = running;
-  for (const control of $("threads").querySelectorAll("button")) control.disabled = running;
-}
-
-export function setElapsed(text) {
-  $("elapsed").textContent = text;
-}
-
-// ---- The thread list.
-
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-
-function formatWhen(iso) {
-  const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
-  if (Math.abs(seconds) < 45) return "just now";
-  for (const [unit, size] of [["minute", 60], ["hour", 3600], ["day", 86400]]) {
-    const amount = Math.round(seconds / size);
-    if (Math.abs(amount) < (unit === "minute" ? 60 : unit === "hour" ? 24 : 7)) return relative.format(amount, unit);
-  }
-  return new Date(iso).toLocaleDateString();
-}
-
-/** The sidebar's threads; `onOpen(id)` and `onDelete(id, button)` are called on clicks. */
-export function renderThreads(threads, { currentId, append = false, running = false, onOpen, onDelete }) {
-  const list = $("threads");
-  if (!append) list.replaceChildren();
-  for (const thread of threads) {
-    const count = thread.message_count === 1 ? "1 message" : `${thread.message_count} messages`;
-    list.append(el("li", { className: "thread", "data-thread-id": thread.thread_id,
-                           "aria-current": thread.thread_id === currentId ? "true" : null },
-      el("button", { type: "button", className: "thread-open", disabled: running,
-                     title: new Date(thread.updated_at).toLocaleString(), onclick: () => onOpen(thread.thread_id) },
-        el("span", { className: "thread-title" }, thread.title || thread.thread_id),
-        el("span", { className: "thread-meta" }, `${formatWhen(thread.updated_at)} · ${count}`)),
-      el("button", { type: "button", className: "thread-delete", disabled: running,
-                     "aria-label": `Delete thread ${thread.title || thread.thread_id}`, title: "Delete thread",
-                     onclick: (event) => onDelete(thread.thread_id, event.currentTarget) }, "×")));
-  }
-  if (!list.children.length) list.append(el("li", { className: "hint" }, "No threads yet."));
-}
-
-export function showThreadsError(text) {
-  $("threads").replaceChildren(el("li", { className: "hint error" }, text));
-}
-
-export function markCurrentThread(threadId) {
-  for (const item of $("threads").querySelectorAll(".thread")) {
-    if (item.dataset.threadId === threadId) item.setAttribute("aria-current", "true");
-    else item.removeAttribute("aria-current");
-  }
-  $("current-thread").textContent = threadId ? `thread ${threadId}` : "new thread";
-  setFact("thread", threadId);
 }

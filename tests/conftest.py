@@ -14,6 +14,7 @@ import httpx
 import pgserver
 import pytest
 
+from tests import agui_client
 from tests.processes import ROOT, ServerProcess, StandInProcess
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -92,3 +93,30 @@ async def client(server: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
 async def offline_client(offline_server: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=offline_server.url, timeout=30) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def pair(
+    database_url: str, standin: StandInProcess, log_dir
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two of our servers on one database, answering with ChatOpenAI against the stand-in model."""
+    env = {
+        "DATABASE_URL": database_url,
+        "OPENAI_API_KEY": "k",
+        "OPENAI_BASE_URL": standin.url,
+        "MODEL_MAX_RETRIES": "0",
+    }
+    a, b = ServerProcess(env, log_dir).start(), ServerProcess(env, log_dir).start()
+    yield a, b
+    for process in (a, b):
+        if process.process and process.process.poll() is None:
+            process.stop()
+
+
+@pytest.fixture(scope="session")
+def conformance_script() -> Path:
+    """tests/agui/conformance.mjs, the official AG-UI client's driver (skips when Node is missing)."""
+    script = agui_client.conformance_script()
+    if isinstance(script, str):
+        pytest.skip(script)
+    return script

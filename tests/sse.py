@@ -27,6 +27,11 @@ async def frames(response: httpx.Response):
             data.append(line[6:])
 
 
+async def read_some(stream: Any, count: int) -> list[Frame]:
+    """The next `count` frames of a `frames()` iterator."""
+    return [await anext(stream) for _ in range(count)]
+
+
 async def turn(
     client: httpx.AsyncClient, message: str, thread_id: str | None = None, **extra: Any
 ) -> list[dict[str, Any]]:
@@ -43,3 +48,10 @@ def types(events: list[dict[str, Any]]) -> list[str]:
 
 def text_of(events: list[dict[str, Any]]) -> str:
     return "".join(e["delta"] for e in events if e["type"] == "TEXT_MESSAGE_CONTENT")
+
+
+async def user_messages(client: httpx.AsyncClient, thread_id: str) -> list[str]:
+    """The user messages of a thread's checkpoint, oldest first."""
+    response = await client.get(f"/api/threads/{thread_id}")
+    assert response.status_code == 200, response.text
+    return [m["content"] for m in response.json()["messages"] if m["role"] == "user"]

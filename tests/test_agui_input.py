@@ -4,7 +4,7 @@ import pytest
 from ag_ui.core import RunAgentInput
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
-from agent.agui_input import new_messages
+from agent.messages import new_messages
 from errors import InvalidRequest
 
 CONVERSATION = [

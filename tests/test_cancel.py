@@ -5,9 +5,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tests.checks import assert_protocol_order
 from tests.processes import ServerProcess, StandInProcess
 from tests.sse import frames, text_of, turn, types
-from tests.test_streaming import assert_protocol_order
 
 
 async def stream_until(

@@ -16,9 +16,9 @@ import pgserver
 import pytest
 from pgserver._commands import pg_ctl
 
+from tests.checks import recorded
 from tests.processes import ROOT, ServerProcess
 from tests.sse import turn
-from tests.test_rows import recorded
 
 FAIL_ROW_WRITES = """
 CREATE OR REPLACE FUNCTION refuse_rows() RETURNS trigger LANGUAGE plpgsql AS

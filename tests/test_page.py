@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Page, expect
 
 from tests.processes import ROOT, ServerProcess
 
 if TYPE_CHECKING:  # imported by pytest_plugins, so that pytest rewrites its asserts
     from tests.page_helpers import Tab
+
+from tests.page_actions import fact, run_ends, send, thread_in_url, turn
 
 pytest_plugins = ["tests.page_helpers"]
 pytestmark = pytest.mark.browser
@@ -37,30 +39,6 @@ const sample = () => {
 };
 requestAnimationFrame(sample);
 """
-
-
-async def send(page: Page, message: str) -> None:
-    await page.locator("#message").fill(message)
-    await page.locator("#message").press("Enter")
-
-
-async def run_ends(page: Page) -> None:
-    await expect(page.locator("body")).not_to_have_class(re.compile(r"\brunning\b"), timeout=30_000)
-
-
-async def turn(page: Page, message: str) -> None:
-    await send(page, message)
-    await run_ends(page)
-
-
-def fact(page: Page, name: str) -> Locator:
-    return page.locator(f'#run-facts [data-fact="{name}"]')
-
-
-def thread_in_url(page: Page) -> str:
-    match = re.search(r"[?&]thread=([\w-]+)", page.url)
-    assert match, f"no ?thread= in {page.url}"
-    return match.group(1)
 
 
 async def expect_controls_enabled(page: Page, enabled: bool) -> None:
@@ -237,14 +215,21 @@ async def test_a_run_error_is_shown_and_the_page_stays_usable(tab: Tab, server: 
     await expect(page.locator(".message.assistant .text").last).to_have_text(re.compile(r"w1 w2$"))
 
 
-async def test_the_event_source_is_closed_on_the_runs_last_event(
-    tab: Tab, page_server: ServerProcess
+async def test_a_turn_is_posted_once_and_a_followed_runs_event_source_is_closed_at_its_end(
+    tab: Tab, server: ServerProcess
 ) -> None:
-    page = await tab.open(page_server)
-    await turn(page, "hello")
-    await turn(page, "what is 2 + 2?")
+    page = await tab.open(server)
+    turns: list[str] = []
+    page.on("request", lambda request: turns.append(request.url) if "chat" in request.url else None)
+    await turn(page, "hello [tokens=3]")
+    await send(page, "take your time [tokens=30] [delay=100]")
+    await expect(page.locator(".message.assistant .text").last).to_contain_text("w2")
+    await page.reload()
+    await expect(page.locator(".notice.info")).to_contain_text("following it live")
+    await run_ends(page)
+    assert turns == [f"{server.url}/api/chat"] * 2, "each turn POSTed once, never a GET /chat"
     states = await page.evaluate("window.__eventSources.map(source => source.readyState)")
-    assert states == [2, 2], "one EventSource per turn, each CLOSED"
+    assert states == [2], "the followed run's one EventSource, CLOSED"
 
 
 async def test_a_broken_connection_is_reported_and_the_page_stays_usable(

@@ -3,36 +3,12 @@
 import asyncio
 import signal
 import time
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
+from tests.checks import assert_protocol_order, recorded
 from tests.processes import ServerProcess, StandInProcess
-from tests.sse import frames, text_of, turn
-from tests.test_rows import recorded
-from tests.test_streaming import assert_protocol_order
-
-
-@pytest.fixture(scope="module")
-def pair(
-    database_url: str, standin: StandInProcess, log_dir
-) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    env = {
-        "DATABASE_URL": database_url,
-        "OPENAI_API_KEY": "k",
-        "OPENAI_BASE_URL": standin.url,
-        "MODEL_MAX_RETRIES": "0",
-    }
-    a, b = ServerProcess(env, log_dir).start(), ServerProcess(env, log_dir).start()
-    yield a, b
-    for process in (a, b):
-        if process.process and process.process.poll() is None:
-            process.stop()
-
-
-async def read_some(stream, count: int) -> list:
-    return [await anext(stream) for _ in range(count)]
+from tests.sse import frames, read_some, text_of, turn
 
 
 async def test_a_run_on_one_process_is_joined_and_resumed_from_another(pair) -> None:

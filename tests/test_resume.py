@@ -66,6 +66,13 @@ async def test_join_with_last_event_id_replays_what_was_missed(client: httpx.Asy
     )
     assert finished.status_code == 204
 
+    reconnect = {"Last-Event-ID": f"{run_id}:3"}  # an EventSource opened with ?after=0 reconnecting
+    async with client.stream(
+        "GET", f"/api/runs/{run_id}/stream", params={"after": 0}, headers=reconnect
+    ) as response:
+        resumed = [frame.id async for frame in frames(response)]
+    assert resumed[0] == f"{run_id}:4"
+
 
 async def test_an_event_source_reconnect_resumes_and_never_resends_the_turn(
     client: httpx.AsyncClient, standin: StandInProcess

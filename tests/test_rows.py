@@ -1,20 +1,9 @@
 """Message rows land in PostgreSQL once each, written off the critical path."""
 
-import asyncio
-
 import httpx
 
+from tests.checks import recorded
 from tests.sse import turn
-
-
-async def recorded(client: httpx.AsyncClient, thread_id: str, count: int) -> list[dict]:
-    """The thread's rows, once `count` of them have landed."""
-    for _ in range(200):
-        response = await client.get(f"/api/threads/{thread_id}/messages")
-        if response.status_code == 200 and len(rows := response.json()["messages"]) >= count:
-            return rows
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"fewer than {count} rows for {thread_id}: {response.text}")
 
 
 async def test_each_message_is_recorded_once(client: httpx.AsyncClient) -> None:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import httpx
 
+from tests.checks import recorded
 from tests.processes import ServerProcess, StandInProcess
 from tests.sse import frames, turn
-from tests.test_rows import recorded
 
 
 async def start_and_terminate(server: ServerProcess, message: str) -> dict:

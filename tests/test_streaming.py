@@ -2,29 +2,8 @@
 
 import httpx
 
+from tests.checks import assert_protocol_order
 from tests.sse import frames, text_of, turn, types
-
-
-def assert_protocol_order(events: list[dict]) -> None:
-    assert events[0]["type"] == "RUN_STARTED"
-    assert events[-1]["type"] in {"RUN_FINISHED", "RUN_ERROR"}
-    assert sum(e["type"] in {"RUN_FINISHED", "RUN_ERROR"} for e in events) == 1
-    open_messages, open_calls = set(), set()
-    for event in events:
-        match event["type"]:
-            case "TEXT_MESSAGE_START":
-                open_messages.add(event["messageId"])
-            case "TEXT_MESSAGE_CONTENT":
-                assert event["messageId"] in open_messages
-            case "TEXT_MESSAGE_END":
-                open_messages.remove(event["messageId"])
-            case "TOOL_CALL_START":
-                open_calls.add(event["toolCallId"])
-            case "TOOL_CALL_ARGS":
-                assert event["toolCallId"] in open_calls
-            case "TOOL_CALL_END":
-                open_calls.remove(event["toolCallId"])
-    assert not open_messages and not open_calls
 
 
 async def test_a_turn_streams_tokens_in_protocol_order(client: httpx.AsyncClient) -> None:

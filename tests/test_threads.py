@@ -2,8 +2,8 @@
 
 import httpx
 
+from tests.checks import recorded
 from tests.sse import frames, turn
-from tests.test_rows import recorded
 
 
 async def test_a_thread_reads_back_from_its_checkpoint(client: httpx.AsyncClient) -> None:

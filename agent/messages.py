@@ -1,8 +1,10 @@
-"""An AG-UI client's messages as LangChain messages, for the turn a `RunAgentInput` asks for.
+"""LangChain messages and AG-UI messages, both ways, and the text of a message.
 
-AG-UI clients send the whole conversation on every run; the checkpoint already
-holds what the thread has seen, so only messages with an id it does not know
-are converted. Activity and reasoning messages are the client's rendering of
+LangChain → AG-UI: a thread's checkpointed messages for MESSAGES_SNAPSHOT and
+the thread view. AG-UI → LangChain: the messages of a `RunAgentInput`. AG-UI
+clients send the whole conversation on every run; the checkpoint already holds
+what the thread has seen, so only messages with an id it does not know are
+converted. Activity and reasoning messages are the client's rendering of
 earlier runs, not conversation, and are left out.
 """
 
@@ -13,17 +15,61 @@ from typing import Any
 from ag_ui.core import (
     AssistantMessage,
     DeveloperMessage,
+    FunctionCall,
     SystemMessage,
     TextPart,
+    ToolCall,
     ToolMessage,
     UserMessage,
 )
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.messages import SystemMessage as LcSystemMessage
 from langchain_core.messages import ToolMessage as LcToolMessage
-from langchain_core.messages.tool import ToolCall
+from langchain_core.messages.tool import ToolCall as LcToolCall
 
 from errors import InvalidRequest
+
+
+def message_text(message: BaseMessage) -> str:
+    return message.text if isinstance(message.content, list) else str(message.content)
+
+
+def agui_messages(messages: list[BaseMessage]) -> list[Any]:
+    """The thread's messages as AG-UI messages, for MESSAGES_SNAPSHOT and the thread view."""
+    converted: list[Any] = []
+    for m in messages:
+        message_id = m.id or ""
+        if isinstance(m, HumanMessage):
+            converted.append(UserMessage(id=message_id, content=message_text(m)))
+        elif isinstance(m, AIMessage):
+            calls = [
+                ToolCall(
+                    id=call["id"] or "",
+                    function=FunctionCall(name=call["name"], arguments=json.dumps(call["args"])),
+                )
+                for call in m.tool_calls
+            ]
+            stopped = m.response_metadata.get("finish_reason") == "cancelled"
+            converted.append(
+                AssistantMessage(
+                    id=message_id,
+                    content=message_text(m) or None,
+                    tool_calls=calls or None,
+                    metadata={"finishReason": "cancelled"} if stopped else None,
+                )
+            )
+        elif isinstance(m, LcToolMessage):
+            converted.append(
+                ToolMessage(
+                    id=message_id,
+                    content=message_text(m),
+                    tool_call_id=m.tool_call_id,
+                    error=message_text(m) if m.status == "error" else None,
+                )
+            )
+        elif isinstance(m, LcSystemMessage):
+            converted.append(SystemMessage(id=message_id, content=message_text(m)))
+    return converted
 
 
 def new_messages(messages: Sequence[Any], *, known_ids: Collection[str]) -> list[BaseMessage]:
@@ -67,7 +113,7 @@ def _text(content: str | list[Any], message_id: str) -> str:
     return "".join(part.text for part in content)
 
 
-def _tool_call(call: Any, message_id: str) -> ToolCall:
+def _tool_call(call: Any, message_id: str) -> LcToolCall:
     try:
         args = json.loads(call.function.arguments or "{}")
     except json.JSONDecodeError as error:
@@ -76,4 +122,4 @@ def _tool_call(call: Any, message_id: str) -> ToolCall:
         ) from None
     if not isinstance(args, dict):
         raise InvalidRequest(f"message {message_id}: the arguments of tool call {call.id} are not an object")
-    return ToolCall(name=call.function.name, args=args, id=call.id)
+    return LcToolCall(name=call.function.name, args=args, id=call.id)

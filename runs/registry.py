@@ -1,0 +1,225 @@
+"""The runs of this process: start, find, follow and cancel them, wherever they run.
+
+`start()` takes the thread (the database's advisory lock makes that hold across
+processes), appends RUN_STARTED and starts the task; streams only follow the
+run's events. The thread is released before the last event is appended, so a
+client may send its next turn as soon as it reads it.
+
+Names say where they look: `local_run` sees this process only; `active_run_id`,
+`follow` and `cancel` look across every process on the database.
+"""
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from langchain_core.messages import BaseMessage, HumanMessage
+
+from agent.events import EventTranslator
+from agent.ids import new_id
+from agent.rows import rows_for, title_of
+from background import BackgroundTasks
+from db.recorder import MessageRecorder
+from db.runs import RunCoordinator
+from errors import NotFound, RunExists, ShuttingDown, ThreadBusy
+from runs.buffer import EventFeed
+from runs.cluster import Cluster
+from runs.run import Run
+from runs.turn import run_turn
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL = 30.0
+HOLDER_LOOKUP_SECONDS = 1.0  # a failed claim looks this long for the run that holds the thread
+TOMBSTONE_SECONDS = 86_400.0  # how long a deleted thread refuses late row writes
+
+
+class RunRegistry:
+    def __init__(
+        self,
+        *,
+        graph: Any,
+        coordinator: RunCoordinator,
+        recorder: MessageRecorder,
+        settings: Settings,
+    ) -> None:
+        self._graph = graph
+        self._coordinator = coordinator
+        self._recorder = recorder
+        self._settings = settings
+        self._runs: dict[str, Run] = {}  # run id -> run, kept for the retention period
+        self._active: dict[str, Run] = {}  # thread id -> its running run
+        self._claiming: dict[str, asyncio.Future[None]] = {}  # thread id -> a claim under way
+        self._cluster = Cluster(coordinator, self._runs.get)
+        self._tasks = BackgroundTasks("runs")
+        self._drain: asyncio.Task[None] | None = None
+        coordinator.on_lock_lost(self._lock_lost)
+
+    async def open(self) -> None:
+        await self._cluster.open()
+        self._tasks.spawn(self._sweep(), name="sweep finished runs")
+
+    def local_run(self, run_id: str) -> Run | None:
+        """The run, if this process runs it (or ran it within the retention period)."""
+        return self._runs.get(run_id)
+
+    async def active_run_id(self, thread_id: str) -> str | None:
+        """The id of the run that holds the thread now, in this process or another live one."""
+        if (run := self._active.get(thread_id)) is not None:
+            return run.run_id
+        return await self._coordinator.active_run(thread_id=thread_id)
+
+    async def start(
+        self,
+        *,
+        thread_id: str,
+        messages: list[BaseMessage],
+        run_id: str | None = None,
+        snapshot: bool = False,
+    ) -> Run:
+        """Start a turn that appends `messages` to `thread_id`; raises ThreadBusy when the thread has a run.
+
+        With `snapshot`, MESSAGES_SNAPSHOT (the thread so far, with `messages`) follows RUN_STARTED.
+        """
+        if self._drain is not None:
+            raise ShuttingDown("the server is shutting down; send the turn again shortly")
+        run_id = run_id or new_id()
+        if run_id in self._runs:
+            raise RunExists(f"run {run_id} already exists")
+        run = Run(
+            run_id=run_id,
+            thread_id=thread_id,
+            max_events=self._settings.run_buffer_events,
+            input_messages=messages,
+        )
+        await self._claim(run)
+        translator = EventTranslator(thread_id=thread_id, run_id=run_id)
+        run.append(translator.started())
+        said = [m.text for m in messages if isinstance(m, HumanMessage)]
+        self._recorder.record(
+            thread_id=thread_id,
+            run_id=run_id,
+            title=title_of(said[0]) if said else None,
+            rows=rows_for(messages),
+        )
+        run.start(asyncio.create_task(self._execute(run, translator, snapshot), name=f"run {run_id}"))
+        return run
+
+    async def follow(self, run_id: str, after: int) -> EventFeed | None:
+        """The run's events after `after`, live; None when the run ended and has none after `after`."""
+        if (run := self._runs.get(run_id)) is not None:
+            return None if run.done and run.last_seq <= after else run.follow(after)
+        state = await self._coordinator.run_state(run_id=run_id)
+        if state is None:
+            raise NotFound(f"run {run_id} not found")
+        if state.last_seq is not None and state.last_seq <= after:
+            return None
+        return self._cluster.follow(state, after)
+
+    async def cancel(self, thread_id: str) -> str | None:
+        """Stop the thread's active run, wherever it runs; its id, or None if there was none."""
+        if (run := self._active.get(thread_id)) is not None:
+            run.cancel()
+            return run.run_id
+        run_id = await self._coordinator.active_run(thread_id=thread_id)
+        if run_id is None or not await self._cluster.cancel(run_id):
+            return None
+        return run_id
+
+    def begin_drain(self) -> None:
+        """Refuse new turns; let running ones finish for the grace period, then cancel them."""
+        if self._drain is None:
+            self._drain = self._tasks.spawn(self._drain_runs(), name="drain runs")
+
+    async def shutdown(self) -> None:
+        self.begin_drain()
+        assert self._drain is not None
+        await asyncio.shield(self._drain)
+        await self._cluster.close()
+        await self._tasks.cancel()
+
+    async def _claim(self, run: Run) -> None:
+        """Take `run`'s thread, or raise ThreadBusy naming the run that holds it."""
+        thread_id = run.thread_id
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + HOLDER_LOOKUP_SECONDS
+        while True:
+            if (active := self._active.get(thread_id)) is not None:
+                raise ThreadBusy(thread_id, active.run_id)
+            if (pending := self._claiming.get(thread_id)) is not None:
+                await pending
+                continue
+            self._claiming[thread_id] = claim = loop.create_future()
+            try:
+                claimed = await self._coordinator.claim_thread(thread_id=thread_id, run_id=run.run_id)
+                if claimed:
+                    self._active[thread_id] = run
+                    self._runs[run.run_id] = run
+                    return
+            finally:
+                del self._claiming[thread_id]
+                claim.set_result(None)
+            holder = await self._coordinator.active_run(thread_id=thread_id)
+            if holder is not None or loop.time() > deadline:
+                raise ThreadBusy(thread_id, holder)
+            # The holder's run row commits with its claim, or it has just let go: look again.
+            await asyncio.sleep(0.02)
+
+    async def _execute(self, run: Run, translator: EventTranslator, snapshot: bool) -> None:
+        status, final = await run_turn(
+            graph=self._graph,
+            run=run,
+            translator=translator,
+            snapshot=snapshot,
+            durability=self._settings.durability,
+            record=lambda messages: self._record(run, messages),
+        )
+        try:
+            await self._coordinator.release_thread(
+                thread_id=run.thread_id, run_id=run.run_id, status=status, last_seq=run.last_seq + len(final)
+            )
+        except Exception:
+            log.exception("run %s: releasing thread %s failed", run.run_id, run.thread_id)
+        finally:
+            if self._active.get(run.thread_id) is run:
+                del self._active[run.thread_id]
+            for event in final:
+                run.append(event)
+            run.finish(status)
+
+    def _record(self, run: Run, messages: list[BaseMessage]) -> None:
+        self._recorder.record(thread_id=run.thread_id, run_id=run.run_id, title=None, rows=rows_for(messages))
+
+    def _lock_lost(self, run_id: str) -> None:
+        if (run := self._runs.get(run_id)) is not None:
+            run.lose()
+
+    async def _drain_runs(self) -> None:
+        running = [run.task for run in self._active.values() if run.task is not None]
+        if running:
+            grace = self._settings.shutdown_grace_seconds
+            log.info("waiting up to %.0fs for %d active runs", grace, len(running))
+            await asyncio.wait(running, timeout=grace)
+        late = [run for run in self._active.values() if run.task is not None]
+        for run in late:
+            run.cancel()
+        if late:
+            await asyncio.wait([run.task for run in late if run.task is not None])
+
+    async def _sweep(self) -> None:
+        """Forget finished runs after the retention period, here and in the database."""
+        retention = self._settings.run_retention_seconds
+        while True:
+            await asyncio.sleep(SWEEP_INTERVAL)
+            horizon = time.monotonic() - retention
+            for run_id, run in list(self._runs.items()):
+                if run.finished_at is not None and run.finished_at < horizon:
+                    del self._runs[run_id]
+            try:
+                await self._coordinator.delete_old_runs(
+                    older_than_seconds=retention, tombstones_after_seconds=TOMBSTONE_SECONDS
+                )
+            except Exception:
+                log.exception("deleting old runs failed")

@@ -1,0 +1,89 @@
+"""Running one turn: the graph's stream, translated to AG-UI events, appended to the run.
+
+A failure ends the run with RUN_ERROR (a code and a sentence; the traceback goes
+to the log). A cancel closes what was open, keeps the partial answer in the
+checkpoint (`agent.partial`) and ends with a cancelled outcome.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from ag_ui.core import BaseEvent, MessagesSnapshotEvent
+from langchain_core.messages import BaseMessage
+
+from agent.errors import describe_failure
+from agent.events import STREAM_MODES, EventTranslator, node_messages
+from agent.messages import agui_messages
+from agent.partial import messages_after_cancel
+from agent.text import clean_part
+from runs.run import Run, Status
+
+log = logging.getLogger(__name__)
+
+LOCK_LOST_MESSAGE = (
+    "The database restarted during this turn and another request took the thread meanwhile; "
+    "this turn was stopped and not saved. Reload the thread and send your message again."
+)
+
+Record = Callable[[list[BaseMessage]], None]
+
+
+async def run_turn(
+    *,
+    graph: Any,
+    run: Run,
+    translator: EventTranslator,
+    snapshot: bool,
+    durability: str,
+    record: Record,
+) -> tuple[Status, list[BaseEvent]]:
+    """Stream the turn into `run`; its outcome and the events that end it, not yet appended."""
+    config = {"configurable": {"thread_id": run.thread_id}}
+    messages = run.input_messages
+    try:
+        run.begin_turn()
+        if snapshot:
+            state = await graph.aget_state(config)
+            history = [*state.values.get("messages", []), *messages]
+            run.append(MessagesSnapshotEvent(messages=agui_messages(history)))
+        async for namespace, mode, data in graph.astream(
+            {"messages": messages},
+            config,
+            stream_mode=STREAM_MODES,
+            durability=durability,
+            subgraphs=True,
+        ):
+            data = clean_part(mode, data)
+            for event in translator.translate(mode, data, namespace):
+                run.append(event)
+            if mode == "tasks" and not namespace and "result" in data:
+                record(node_messages(data["result"]))
+        return "success", translator.finished()
+    except asyncio.CancelledError:
+        if run.lost:
+            return "lost", translator.failed(message=LOCK_LOST_MESSAGE, code="run_lost")
+        try:
+            await _keep_partial(graph, config, run, translator, record)
+        except Exception:
+            log.exception("run %s of thread %s: saving the partial answer failed", run.run_id, run.thread_id)
+        return "cancelled", translator.finished(cancelled=True)
+    except Exception as error:
+        code, text = describe_failure(error)
+        log.exception("run %s of thread %s failed (%s)", run.run_id, run.thread_id, code)
+        return "error", translator.failed(message=text, code=code)
+
+
+async def _keep_partial(
+    graph: Any, config: dict[str, Any], run: Run, translator: EventTranslator, record: Record
+) -> None:
+    state = await graph.aget_state(config)
+    updates = messages_after_cancel(
+        checkpointed=state.values.get("messages", []),
+        sent=run.input_messages,
+        partial_text=translator.partial_text,
+    )
+    if updates:
+        await graph.aupdate_state(config, {"messages": updates})
+        record(updates)
