@@ -22,6 +22,7 @@ from api import agui, auth, chat, health, runs, threads
 from api.errors import install_error_handlers
 from api.resources import open_resources
 from api.security import AllowedHosts, LimitBody, RefuseCrossSite
+from db.pools import database_address
 from settings import Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -91,6 +92,7 @@ def main() -> None:
             asyncio.run(_database_answers(settings.database_url))
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
             sys.exit(f"error: cannot connect to the database at DATABASE_URL ({error})")
+        log.info("using the PostgreSQL %s", database_address(settings.database_url))
     # uvicorn re-raises the signal that stopped it once it has shut down gracefully; with this
     # handler in place that signal ends `main()` normally, so a clean SIGTERM exits 0.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)

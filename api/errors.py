@@ -1,6 +1,8 @@
 """One JSON shape for every refusal: {"error": {"code": ..., "message": ...}}."""
 
+import errno
 import logging
+import socket
 from typing import Any
 
 import asyncpg
@@ -17,12 +19,27 @@ from errors import Refusal
 log = logging.getLogger(__name__)
 
 DATABASE_DOWN = (
-    OSError,
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
     asyncpg.InterfaceError,
     psycopg.OperationalError,
 )
+# Request handlers open no socket but the database's, so these OSErrors mean it cannot be reached:
+# refused, reset or broken connections, timeouts, unknown hosts, asyncio's "Multiple exceptions"
+# when every address of a host refused, and a Unix socket that is not there (FileNotFoundError
+# without a file name: a missing file names itself). Any other OSError is a bug: 500.
+_UNREACHABLE = (ConnectionError, TimeoutError, socket.gaierror, socket.herror)
+_NETWORK_ERRNOS = {errno.ENETDOWN, errno.ENETUNREACH, errno.EHOSTDOWN, errno.EHOSTUNREACH, errno.ETIMEDOUT}
+
+
+def database_unreachable(error: OSError) -> bool:
+    """Whether `error` says the database cannot be reached (not, say, that a file is missing)."""
+    return (
+        isinstance(error, _UNREACHABLE)
+        or error.errno in _NETWORK_ERRNOS
+        or (isinstance(error, FileNotFoundError) and error.filename is None)
+        or str(error).startswith("Multiple exceptions:")
+    )
 
 
 def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
@@ -91,6 +108,17 @@ def install_error_handlers(app: FastAPI) -> None:
     for kind in DATABASE_DOWN:
         app.add_exception_handler(kind, database_down)
 
+    @app.exception_handler(OSError)
+    async def os_error(request: Request, error: OSError) -> JSONResponse:
+        if database_unreachable(error):
+            return await database_down(request, error)
+        log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+        return _internal()
+
     @app.exception_handler(Exception)
     async def failure(request: Request, _error: Exception) -> JSONResponse:
-        return JSONResponse(error_body("internal", "the server failed on this request"), status_code=500)
+        return _internal()
+
+
+def _internal() -> JSONResponse:
+    return JSONResponse(error_body("internal", "the server failed on this request"), status_code=500)

@@ -1,5 +1,6 @@
 """Liveness and readiness."""
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter
@@ -9,6 +10,7 @@ from api.deps import ResourcesDep
 from api.errors import error_body
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 
 @router.get("/healthz")
@@ -23,7 +25,6 @@ async def readyz(resources: ResourcesDep) -> dict[str, Any] | JSONResponse:
     try:
         await resources.pool.fetchval("SELECT 1")
     except Exception as error:
-        return JSONResponse(
-            error_body("not_ready", f"the database does not answer: {error!r}"), status_code=503
-        )
+        log.warning("readyz: the database does not answer: %r", error)
+        return JSONResponse(error_body("not_ready", "the database does not answer"), status_code=503)
     return {"status": "ready", "database": "ok", "model": resources.settings.model_name}

@@ -1,7 +1,8 @@
 """Fixtures: a real PostgreSQL, the stand-in model, and our server as real processes.
 
-PostgreSQL is the server named by TEST_DATABASE_URL (or DATABASE_URL) when set,
-else an embedded one (pgserver) in a temporary folder.
+PostgreSQL is the server named by TEST_DATABASE_URL when set, else an embedded
+one (pgserver) in a temporary folder; never DATABASE_URL, which names the
+user's own database (the servers the tests start do not inherit it either).
 """
 
 import os
@@ -27,7 +28,7 @@ def log_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    url = os.environ.get("TEST_DATABASE_URL")
     if url:
         yield url
         return

@@ -103,3 +103,28 @@ def nested_graph(checkpointer: BaseCheckpointSaver, settings: Settings):
     graph.add_edge("researcher", END)
     graph.add_edge("writer", END)
     return graph.compile(checkpointer=checkpointer)
+
+
+@tool
+def read_legacy_file() -> str:
+    """Text decoded with surrogateescape, as a tool reading bytes that are not UTF-8 might return it."""
+    return b"caf\xe9 au lait".decode("utf-8", "surrogateescape")
+
+
+def surrogate_tool_graph(checkpointer: BaseCheckpointSaver):
+    """A model-less agent whose tool returns a lone surrogate, which its answer then quotes."""
+
+    def agent(state: MessagesState) -> dict:
+        last = state["messages"][-1]
+        if isinstance(last, HumanMessage):
+            call = {"name": "read_legacy_file", "args": {}, "id": f"call-{len(state['messages'])}"}
+            return {"messages": [AIMessage("Reading it.", tool_calls=[call])]}
+        return {"messages": [AIMessage(f"It says: {last.text}")]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("agent", agent)
+    graph.add_node("tools", ToolNode([read_legacy_file]))
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", tools_condition, ["tools", END])
+    graph.add_edge("tools", "agent")
+    return graph.compile(checkpointer=checkpointer)
