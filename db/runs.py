@@ -77,9 +77,12 @@ WHERE thread_id = $1 AND status = 'running' AND {HOLDS_LOCK}
 ORDER BY started_at DESC LIMIT 1
 """
 
+# Gone: no process holds the run's thread and its owner's session has ended. Both, since a
+# release unlocks the thread a moment before its status update is visible to others.
 SELECT_RUN = f"""
 SELECT run_id, thread_id, status, last_seq,
-       status = 'running' AND NOT {HOLDS_LOCK} AS owner_gone
+       status = 'running' AND NOT {HOLDS_LOCK}
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = runs.owner_pid) AS owner_gone
 FROM runs WHERE run_id = $1
 """
 
