@@ -45,3 +45,26 @@ def slow_tool_graph(checkpointer: BaseCheckpointSaver):
     graph.add_conditional_edges("agent", tools_condition, ["tools", END])
     graph.add_edge("tools", "agent")
     return graph.compile(checkpointer=checkpointer)
+
+
+class NotedState(MessagesState):
+    notes: list[str]
+    visits: int
+
+
+def noting_graph(checkpointer: BaseCheckpointSaver):
+    """A model-less graph with channels besides `messages`: each turn notes the user's words and counts."""
+
+    def note(state: NotedState) -> dict:
+        said = state["messages"][-1].text
+        return {
+            "notes": [*state.get("notes", []), said],
+            "visits": state.get("visits", 0) + 1,
+            "messages": [AIMessage(f"Noted: {said}")],
+        }
+
+    graph = StateGraph(NotedState)
+    graph.add_node("note", note)
+    graph.add_edge(START, "note")
+    graph.add_edge("note", END)
+    return graph.compile(checkpointer=checkpointer)
