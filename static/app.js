@@ -26,6 +26,7 @@ function start() {
   initComposer();
   initRuns({
     reopenThread: (threadId) => openThread(threadId, { replace: true }),
+    runStarted: () => refreshRuns(page.threadId),
     stepFinished: () => refreshState(page.threadId),
     runEnded: () => Promise.all([refreshState(page.threadId), refreshRuns(page.threadId)]),
   });

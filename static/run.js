@@ -16,14 +16,14 @@ import { refreshThreads } from "./threads.js";
 import * as cards from "./tool_cards.js";
 import { resetTrace, speakerOf, stopTrace, traceEvent } from "./trace.js";
 
-const hooks = { reopenThread: () => {}, stepFinished: () => {}, runEnded: () => {} };
+const hooks = { reopenThread: () => {}, runStarted: () => {}, stepFinished: () => {}, runEnded: () => {} };
 
 /**
- * `reopenThread(threadId)` is offered when a connection is lost; `stepFinished()` hears each
- * top-level step end and `runEnded()` each run end (the state and the runs list refresh then).
+ * `reopenThread(threadId)` is offered when a connection is lost; `runStarted()`, `stepFinished()`
+ * (a top-level step) and `runEnded()` let the state and the runs list follow the run.
  */
-export function initRuns({ reopenThread, stepFinished, runEnded }) {
-  Object.assign(hooks, { reopenThread, stepFinished, runEnded });
+export function initRuns({ reopenThread, runStarted, stepFinished, runEnded }) {
+  Object.assign(hooks, { reopenThread, runStarted, stepFinished, runEnded });
 }
 
 /** Post `message` as a turn of the current thread; `onRefused(ending)` hears why if the server refuses it. */
@@ -72,6 +72,7 @@ function applyEvent(run, event) {
       panels.setFact("run", event.runId);
       if (event.threadId !== page.threadId) setThread(event.threadId, { replace: !page.threadId });
       if (run.stopRequested) stop();
+      hooks.runStarted();
       break;
     case "STEP_FINISHED":
       if (!event.subagentRunId) hooks.stepFinished();

@@ -76,7 +76,10 @@ export function traceEvent(event, atMs) {
     : event.type.startsWith("SUBAGENT_") ? trace.subagents.get(event.subagentRunId)?.node
     : trace.nodeOf.get(scope) ?? (scope ? trace.subagents.get(scope)?.node : null);
   logEvent(event, atMs, node ?? null);
-  if (event.type === "STEP_FINISHED") trace.steps.delete(`${scope}/${event.stepName}`);
+  if (event.type === "STEP_FINISHED") {
+    trace.steps.delete(`${scope}/${event.stepName}`);
+    if (trace.nodeOf.get(scope) === node) trace.nodeOf.delete(scope);
+  }
 }
 
 /** The run ended without its last event (lost, failed): nothing runs any more. */

@@ -150,7 +150,11 @@ async def test_no_console_errors_on_the_page_or_the_login_page(
 ) -> None:
     problems: list[str] = []
     tab.page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    tab.page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    # The page aborts a turn's POST itself once its last event is in (net::ERR_ABORTED): not a failure.
+    tab.page.on(
+        "requestfailed",
+        lambda r: problems.append(f"failed: {r.url}") if "ERR_ABORTED" not in (r.failure or "") else None,
+    )
     page = await tab.open(page_server)
     await turn(page, "what is 12 * 7?")
     locked = start_server({"OPENAI_API_KEY": "", "API_KEY": "sesame"})
@@ -189,3 +193,29 @@ async def test_the_narrow_layout_puts_the_conversation_first_and_folds_the_panel
     await expect(page.locator("#debugger")).to_be_hidden()
     await page.locator('[data-unfolds="threads"]').click()
     await expect(page.locator("#threads")).to_be_visible()
+
+
+async def test_a_subgraph_is_drawn_folds_and_its_steps_and_messages_say_whose_they_are(
+    tab: Tab, start_server
+) -> None:
+    nested = start_server({"GRAPH": "tests.graphs:research_graph", "OPENAI_API_KEY": ""})
+    page = await tab.open(nested)
+    await expect(page.locator('#graph .graph-group[data-node="researcher"]')).to_be_visible()
+    await expect(page.locator('#graph .graph-node[data-node="researcher:search"]')).to_be_visible()
+    await send(page, "climate")
+    await expect(page.locator('#graph .graph-node[data-node="researcher:search"]')).to_have_class(
+        re.compile(r"\brunning\b")
+    )
+    await run_ends(page)
+    researcher = page.locator('#steps > .step[data-node="researcher"]')
+    await expect(researcher.locator(".substeps .step-name")).to_have_text(["search", "summarise"])
+    await expect(page.locator("#steps > .step > .step-name")).to_have_text(["researcher", "writer"])
+    labelled = page.locator(".message.assistant.subagent .subagent-label")
+    await expect(labelled).to_have_text(["researcher", "researcher"])
+    await expect(page.locator(".message.assistant:not(.subagent) .text")).to_have_text("Report on: climate")
+    await page.locator("#graph .graph-group-label").click()
+    folded = page.locator('#graph .graph-node.subgraph[data-node="researcher"]')
+    await expect(folded).to_have_class(re.compile(r"\bvisited\b"))
+    await expect(page.locator('#graph .graph-node[data-node="researcher:search"]')).to_have_count(0)
+    await folded.dblclick()
+    await expect(page.locator('#graph .graph-node[data-node="researcher:search"]')).to_be_visible()
