@@ -24,6 +24,7 @@ import asyncpg
 
 from background import BackgroundTasks
 from errors import RunExists
+from runs.figures import RunFigures
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,9 @@ RETURNING run_id
 
 RELEASE_THREAD = """
 WITH finished AS (
-    UPDATE runs SET status = $3, finished_at = now(), last_seq = $4 WHERE run_id = $2
+    UPDATE runs SET status = $3, finished_at = now(), last_seq = $4,
+                    first_token_ms = $5, tokens = $6, input_tokens = $7, output_tokens = $8
+    WHERE run_id = $2
 )
 SELECT pg_advisory_unlock($1)
 """
@@ -175,11 +178,23 @@ class RunCoordinator:
                 self._held[thread_id] = run_id
             return bool(locked)
 
-    async def release_thread(self, *, thread_id: str, run_id: str, status: str, last_seq: int) -> None:
+    async def release_thread(
+        self, *, thread_id: str, run_id: str, status: str, last_seq: int, figures: RunFigures
+    ) -> None:
         async with self._lock:
             if self._held.get(thread_id) == run_id:
                 del self._held[thread_id]
-            await self._control(RELEASE_THREAD, thread_lock_key(thread_id), run_id, status, last_seq)
+            await self._control(
+                RELEASE_THREAD,
+                thread_lock_key(thread_id),
+                run_id,
+                status,
+                last_seq,
+                figures.first_token_ms,
+                figures.tokens,
+                figures.input_tokens,
+                figures.output_tokens,
+            )
 
     async def active_run(self, *, thread_id: str) -> str | None:
         """The run that holds the thread now, in any live process."""

@@ -176,9 +176,15 @@ class RunRegistry:
             durability=self._settings.durability,
             record=lambda messages: self._record(run, messages),
         )
+        for event in final:
+            run.figures.see(event)
         try:
             await self._coordinator.release_thread(
-                thread_id=run.thread_id, run_id=run.run_id, status=status, last_seq=run.last_seq + len(final)
+                thread_id=run.thread_id,
+                run_id=run.run_id,
+                status=status,
+                last_seq=run.last_seq + len(final),
+                figures=run.figures,
             )
         except Exception:
             log.exception("run %s: releasing thread %s failed", run.run_id, run.thread_id)

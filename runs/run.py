@@ -8,6 +8,7 @@ from ag_ui.core import BaseEvent
 from langchain_core.messages import BaseMessage
 
 from runs.buffer import EventBuffer, Follower
+from runs.figures import RunFigures
 
 Status = Literal["running", "success", "error", "cancelled", "lost"]
 
@@ -21,6 +22,7 @@ class Run:
         self.input_messages = input_messages  # what the run appends to its thread
         self.status: Status = "running"
         self.finished_at: float | None = None  # time.monotonic()
+        self.figures = RunFigures()  # for the runs list, stored when the run ends
         self._events = EventBuffer(max_events=max_events)
         self._task: asyncio.Task[None] | None = None
         self._cancelling = False

@@ -58,6 +58,7 @@ async def run_turn(
             data = clean_part(mode, data)
             for event in translator.translate(mode, data, namespace):
                 run.append(event)
+                run.figures.see(event)
             if mode == "tasks" and not namespace and "result" in data:
                 record(node_messages(data["result"]))
         return "success", translator.finished()

@@ -3,21 +3,54 @@
 import { readiness } from "./api.js";
 import { initComposer } from "./composer.js";
 import { clearConversation } from "./conversation.js";
-import { followHistoryNavigation, newThread, openThread } from "./navigation.js";
+import { copyButtonFor } from "./copy.js";
+import { filterByNode, initEvents } from "./events_view.js";
+import { clearSelection, initGraph } from "./graph_view.js";
+import { initKeys } from "./keys.js";
+import { foldPanels, initLayout } from "./layout.js";
+import { followHistoryNavigation, initNavigation, newThread, openThread } from "./navigation.js";
 import * as panels from "./panels.js";
+import { replayRun } from "./replay.js";
 import { initRuns, stop } from "./run.js";
+import { initRunsList, refreshRuns } from "./runs_list.js";
 import { page, threadFromUrl } from "./state.js";
+import { refreshState } from "./state_view.js";
 import { initThreads, refreshThreads } from "./threads.js";
 
 const $ = (id) => document.getElementById(id);
 
 function start() {
+  initLayout();
+  initEvents();
+  initKeys();
   initComposer();
-  initRuns({ reopenThread: (threadId) => openThread(threadId, { replace: true }) });
+  initRuns({
+    reopenThread: (threadId) => openThread(threadId, { replace: true }),
+    runStarted: () => refreshRuns(page.threadId),
+    stepFinished: () => refreshState(page.threadId),
+    runEnded: () => Promise.all([refreshState(page.threadId), refreshRuns(page.threadId)]),
+  });
+  initNavigation({
+    threadShown: (threadId) => {
+      foldPanels();
+      refreshState(threadId);
+      refreshRuns(threadId);
+    },
+  });
   initThreads({
     onOpen: (threadId) => openThread(threadId),
     onDeleted: (threadId) => threadId === page.threadId && newThread(),
   });
+  initRunsList({ onChoose: replayRun });
+  initGraph({
+    onSelect: (node) => {
+      filterByNode(node);
+      panels.filterStepsByNode(node);
+    },
+  });
+  $("clear-node-filter").addEventListener("click", clearSelection);
+  copyButtonFor($("copy-thread"), "the thread id", () => page.threadId ?? "");
+  copyButtonFor($("copy-run"), "the run id", () => document.querySelector('[data-fact="run"]').textContent);
   $("stop").addEventListener("click", stop);
   $("new-thread").addEventListener("click", newThread);
   window.addEventListener("popstate", followHistoryNavigation);
@@ -32,6 +65,10 @@ function start() {
     .catch(() => ($("model").textContent = "not ready"));
   const threadId = threadFromUrl();
   if (threadId) openThread(threadId, { replace: true });
+  else {
+    refreshState(null);
+    refreshRuns(null);
+  }
   refreshThreads();
 }
 
