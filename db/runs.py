@@ -24,7 +24,6 @@ import asyncpg
 
 from background import BackgroundTasks
 from errors import RunExists
-from runs.figures import RunFigures
 
 log = logging.getLogger(__name__)
 
@@ -179,8 +178,18 @@ class RunCoordinator:
             return bool(locked)
 
     async def release_thread(
-        self, *, thread_id: str, run_id: str, status: str, last_seq: int, figures: RunFigures
+        self,
+        *,
+        thread_id: str,
+        run_id: str,
+        status: str,
+        last_seq: int,
+        first_token_ms: int | None = None,
+        tokens: int = 0,
+        input_tokens: int | None = None,
+        output_tokens: int | None = None,
     ) -> None:
+        """Unlock the thread and record how the run ended, with the figures the runs list shows."""
         async with self._lock:
             if self._held.get(thread_id) == run_id:
                 del self._held[thread_id]
@@ -190,10 +199,10 @@ class RunCoordinator:
                 run_id,
                 status,
                 last_seq,
-                figures.first_token_ms,
-                figures.tokens,
-                figures.input_tokens,
-                figures.output_tokens,
+                first_token_ms,
+                tokens,
+                input_tokens,
+                output_tokens,
             )
 
     async def active_run(self, *, thread_id: str) -> str | None:

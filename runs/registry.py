@@ -184,7 +184,10 @@ class RunRegistry:
                 run_id=run.run_id,
                 status=status,
                 last_seq=run.last_seq + len(final),
-                figures=run.figures,
+                first_token_ms=run.figures.first_token_ms,
+                tokens=run.figures.tokens,
+                input_tokens=run.figures.input_tokens,
+                output_tokens=run.figures.output_tokens,
             )
         except Exception:
             log.exception("run %s: releasing thread %s failed", run.run_id, run.thread_id)
