@@ -71,6 +71,10 @@ MIGRATIONS = [
     );
     CREATE INDEX deleted_threads_deleted_at ON deleted_threads (deleted_at);
     """,
+    """
+    -- the AG-UI interrupts a thread waits on (null: none), set when a run ends on interrupt()
+    ALTER TABLE threads ADD COLUMN interrupts jsonb;
+    """,
 ]
 
 SELECT_VERSIONS = "SELECT version FROM schema_migrations"
