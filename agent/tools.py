@@ -1,4 +1,4 @@
-"""The default graph's tools: a safe calculator and a clock.
+"""The default graph's tools: a safe calculator, a clock, and a note that a person approves.
 
 A tool that raises `ToolException` becomes a tool result with an error status
 (`handle_tool_error=True`), so a bad expression never crashes a run.
@@ -11,6 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
+
+from agent.approval import approval_tools
 
 _BINARY = {
     ast.Add: operator.add,
@@ -87,4 +89,5 @@ def default_tools() -> list[BaseTool]:
     return [
         StructuredTool.from_function(calculator, handle_tool_error=True),
         StructuredTool.from_function(current_time, handle_tool_error=True),
+        *approval_tools(),
     ]

@@ -34,7 +34,7 @@ class ChatRequest(BaseModel):
     )
     resume: list[ResumeEntry] | None = Field(
         None,
-        description="Answers to every open interrupt of the thread (AG-UI ResumeEntry), instead of a message.",
+        description="Answers to every open interrupt of the thread (AG-UI ResumeEntry), not a message.",
     )
 
 
@@ -66,8 +66,8 @@ async def chat_for_event_source(
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Start a turn for a browser's EventSource; a reconnect resumes it instead."""
-    if (resume := parse_last_event_id(last_event_id)) is not None:
-        run_id, after = resume
+    if (reconnect := parse_last_event_id(last_event_id)) is not None:
+        run_id, after = reconnect
         try:
             return run_response(resources, await resources.runs.follow(run_id, after), run_id=run_id)
         except NotFound:

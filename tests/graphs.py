@@ -10,7 +10,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, create_react_agent, tools_condition
-from langgraph.types import Send
+from langgraph.types import Send, interrupt
 
 from agent.tools import default_tools
 from settings import Settings
@@ -102,4 +102,18 @@ def nested_graph(checkpointer: BaseCheckpointSaver, settings: Settings):
     graph.add_edge("editor", "supervisor")
     graph.add_edge("researcher", END)
     graph.add_edge("writer", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def question_graph(checkpointer: BaseCheckpointSaver):
+    """Asks the person a plain question with `interrupt("...")`, then greets them by the answer."""
+
+    def ask(state: MessagesState) -> dict:
+        name = interrupt("What is your name?")
+        return {"messages": [AIMessage(f"Hello, {name}!")]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("ask", ask)
+    graph.add_edge(START, "ask")
+    graph.add_edge("ask", END)
     return graph.compile(checkpointer=checkpointer)
