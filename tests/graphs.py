@@ -117,3 +117,22 @@ def question_graph(checkpointer: BaseCheckpointSaver):
     graph.add_edge(START, "ask")
     graph.add_edge("ask", END)
     return graph.compile(checkpointer=checkpointer)
+
+
+def two_questions_graph(checkpointer: BaseCheckpointSaver):
+    """Two parallel nodes, each asking its own question: one run ends on two interrupts."""
+
+    def asker(question: str):
+        def ask(state: MessagesState) -> dict:
+            return {"messages": [AIMessage(f"{question} {interrupt(question)}")]}
+
+        return ask
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("first", asker("First?"))
+    graph.add_node("second", asker("Second?"))
+    graph.add_edge(START, "first")
+    graph.add_edge(START, "second")
+    graph.add_edge("first", END)
+    graph.add_edge("second", END)
+    return graph.compile(checkpointer=checkpointer)
