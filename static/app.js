@@ -5,7 +5,8 @@ import { initComposer } from "./composer.js";
 import { clearConversation } from "./conversation.js";
 import { followHistoryNavigation, newThread, openThread } from "./navigation.js";
 import * as panels from "./panels.js";
-import { initRuns, stop } from "./run.js";
+import { initInterrupts } from "./interrupts.js";
+import { initRuns, startResume, stop } from "./run.js";
 import { page, threadFromUrl } from "./state.js";
 import { initThreads, refreshThreads } from "./threads.js";
 
@@ -14,6 +15,7 @@ const $ = (id) => document.getElementById(id);
 function start() {
   initComposer();
   initRuns({ reopenThread: (threadId) => openThread(threadId, { replace: true }) });
+  initInterrupts({ resume: startResume, reopen: (threadId) => openThread(threadId, { replace: true }) });
   initThreads({
     onOpen: (threadId) => openThread(threadId),
     onDeleted: (threadId) => threadId === page.threadId && newThread(),

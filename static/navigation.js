@@ -3,6 +3,7 @@
 import { ApiError, getThread } from "./api.js";
 import * as conversation from "./conversation.js";
 import { renderHistory } from "./history.js";
+import { showInterrupts } from "./interrupts.js";
 import * as panels from "./panels.js";
 import { followActiveRun } from "./run.js";
 import { page, setThread, showThreadInUrl, threadFromUrl } from "./state.js";
@@ -24,6 +25,7 @@ export async function openThread(threadId, { replace = false } = {}) {
   }
   setThread(threadId, { replace });
   renderHistory(thread.messages);
+  showInterrupts(thread.interrupts);
   panels.clearSteps();
   panels.clearInspector();
   if (thread.active_run_id) {
@@ -37,6 +39,7 @@ export function newThread() {
   if (page.run) return;
   setThread(null);
   conversation.clearConversation();
+  showInterrupts([]);
   panels.clearSteps();
   panels.clearInspector();
   focusComposer();
