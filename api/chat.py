@@ -14,7 +14,7 @@ from api.deps import ResourcesDep
 from api.resources import Resources
 from api.sse import parse_last_event_id
 from api.streams import RESUME_RESPONSES, STREAM_RESPONSES, run_response
-from errors import NotFound
+from errors import InvalidRequest, NotFound
 from settings import THREAD_ID_PATTERN
 
 router = APIRouter()
@@ -41,7 +41,9 @@ class ChatRequest(BaseModel):
 async def _start_turn(resources: Resources, turn: ChatRequest) -> Response:
     messages = resumed_turn_messages(turn.message, turn.resume, turn.thread_id)
     if messages is None:
-        messages = [user_message(turn.message or "", resources.settings.max_message_bytes)]
+        if turn.message is None:
+            raise InvalidRequest("message: Field required (or a resume, with the thread_id)")
+        messages = [user_message(turn.message, resources.settings.max_message_bytes)]
     run = await resources.runs.start(
         thread_id=turn.thread_id or new_id(), messages=messages, snapshot=turn.snapshot, resume=turn.resume
     )
