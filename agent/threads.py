@@ -12,7 +12,7 @@ import asyncpg
 from ag_ui.core import Interrupt, Message
 from langchain_core.messages import BaseMessage, HumanMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from agent.interrupts import agui_interrupt
 from agent.messages import agui_messages
@@ -69,7 +69,8 @@ class Cancelled(BaseModel):
     thread_id: str
     run_id: str | None  # the run that was stopped
     cancelled: bool
-    interrupts: list[str] = []  # the open interrupts abandoned, when the thread was waiting on a person
+    # the open interrupts abandoned, when the thread was waiting on a person (absent otherwise)
+    interrupts: list[str] = Field(default_factory=list, exclude_if=lambda found: not found)
 
 
 class Threads:
