@@ -143,6 +143,8 @@ class RunRegistry:
 
     async def cancel_waiting(self, thread_id: str) -> list[str]:
         """Abandon the interrupts the thread waits on, holding the thread; their ids (none: not waiting)."""
+        if not await self._waiting.pending(thread_id):
+            return []
         run = Run(run_id=new_id(), thread_id=thread_id, max_events=1, input_messages=[])
         try:
             await self._claim(run)
