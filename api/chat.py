@@ -2,17 +2,19 @@
 
 from typing import Annotated, Literal
 
+from ag_ui.core import ResumeEntry
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
 from agent.ids import new_id
-from agent.input import user_message
+from agent.input import resumed_turn_messages, user_message
+from agent.interrupts import parse_resume
 from api.deps import ResourcesDep
 from api.resources import Resources
 from api.sse import parse_last_event_id
 from api.streams import RESUME_RESPONSES, STREAM_RESPONSES, run_response
-from errors import NotFound
+from errors import InvalidRequest, NotFound
 from settings import THREAD_ID_PATTERN
 
 router = APIRouter()
@@ -22,7 +24,7 @@ OnDisconnect = Literal["continue", "cancel"]
 
 
 class ChatRequest(BaseModel):
-    message: str = Field(description="The user's message.")
+    message: str | None = Field(None, description="The user's message (omit it with `resume`).")
     thread_id: ThreadId | None = Field(None, description="Omit to start a new thread.")
     on_disconnect: OnDisconnect = Field(
         "continue", description="'cancel' stops the run when this stream's client goes away."
@@ -30,12 +32,20 @@ class ChatRequest(BaseModel):
     snapshot: bool = Field(
         False, description="Send MESSAGES_SNAPSHOT (the whole thread) right after RUN_STARTED."
     )
+    resume: list[ResumeEntry] | None = Field(
+        None,
+        description="Answers to every open interrupt of the thread (AG-UI ResumeEntry), not a message.",
+    )
 
 
 async def _start_turn(resources: Resources, turn: ChatRequest) -> Response:
-    human = user_message(turn.message, resources.settings.max_message_bytes)
+    messages = resumed_turn_messages(turn.message, turn.resume, turn.thread_id)
+    if messages is None:
+        if turn.message is None:
+            raise InvalidRequest("message: Field required (or a resume, with the thread_id)")
+        messages = [user_message(turn.message, resources.settings.max_message_bytes)]
     run = await resources.runs.start(
-        thread_id=turn.thread_id or new_id(), messages=[human], snapshot=turn.snapshot
+        thread_id=turn.thread_id or new_id(), messages=messages, snapshot=turn.snapshot, resume=turn.resume
     )
     abandon = run.cancel if turn.on_disconnect == "cancel" else None
     return run_response(resources, run.follow(0), run_id=run.run_id, on_abandon=abandon)
@@ -50,18 +60,25 @@ async def chat(request: ChatRequest, resources: ResourcesDep) -> Response:
 @router.get("/chat", response_class=EventSourceResponse, responses=RESUME_RESPONSES)
 async def chat_for_event_source(
     resources: ResourcesDep,
-    message: Annotated[str, Query(description="The user's message.")],
+    message: Annotated[str | None, Query(description="The user's message.")] = None,
     thread_id: Annotated[str | None, Query(pattern=THREAD_ID_PATTERN)] = None,
+    resume: Annotated[str | None, Query(description="A JSON list of AG-UI ResumeEntry.")] = None,
     on_disconnect: OnDisconnect = "continue",
     snapshot: bool = False,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Start a turn for a browser's EventSource; a reconnect resumes it instead."""
-    if (resume := parse_last_event_id(last_event_id)) is not None:
-        run_id, after = resume
+    if (reconnect := parse_last_event_id(last_event_id)) is not None:
+        run_id, after = reconnect
         try:
             return run_response(resources, await resources.runs.follow(run_id, after), run_id=run_id)
         except NotFound:
             return Response(status_code=204)  # tells the EventSource to stop reconnecting
-    turn = ChatRequest(message=message, thread_id=thread_id, on_disconnect=on_disconnect, snapshot=snapshot)
+    turn = ChatRequest(
+        message=message,
+        thread_id=thread_id,
+        on_disconnect=on_disconnect,
+        snapshot=snapshot,
+        resume=parse_resume(resume),
+    )
     return await _start_turn(resources, turn)

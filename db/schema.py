@@ -77,6 +77,10 @@ MIGRATIONS = [
         ADD COLUMN input_tokens integer, ADD COLUMN output_tokens integer;
     CREATE INDEX runs_by_thread_newest_first ON runs (thread_id, started_at DESC);
     """,
+    """
+    -- the AG-UI interrupts a thread waits on (null: none), set when a run ends on interrupt()
+    ALTER TABLE threads ADD COLUMN interrupts jsonb;
+    """,
 ]
 
 SELECT_VERSIONS = "SELECT version FROM schema_migrations"

@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from typing import Literal
+from typing import Any, Literal
 
 from ag_ui.core import BaseEvent
 from langchain_core.messages import BaseMessage
@@ -20,6 +20,7 @@ class Run:
         self.run_id = run_id
         self.thread_id = thread_id
         self.input_messages = input_messages  # what the run appends to its thread
+        self.resume: dict[str, Any] | None = None  # interrupt id -> answer, when the run resumes
         self.status: Status = "running"
         self.finished_at: float | None = None  # time.monotonic()
         self.figures = RunFigures()  # for the runs list, stored when the run ends

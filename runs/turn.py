@@ -12,6 +12,7 @@ from typing import Any
 
 from ag_ui.core import BaseEvent, MessagesSnapshotEvent
 from langchain_core.messages import BaseMessage
+from langgraph.types import Command
 
 from agent.errors import describe_failure
 from agent.events import STREAM_MODES, EventTranslator, node_messages
@@ -48,8 +49,9 @@ async def run_turn(
             state = await graph.aget_state(config)
             history = [*state.values.get("messages", []), *messages]
             run.append(MessagesSnapshotEvent(messages=agui_messages(history)))
+        graph_input = {"messages": messages} if run.resume is None else Command(resume=run.resume)
         async for namespace, mode, data in graph.astream(
-            {"messages": messages},
+            graph_input,
             config,
             stream_mode=STREAM_MODES,
             durability=durability,

@@ -10,8 +10,9 @@ import { initKeys } from "./keys.js";
 import { foldPanels, initLayout } from "./layout.js";
 import { followHistoryNavigation, initNavigation, newThread, openThread } from "./navigation.js";
 import * as panels from "./panels.js";
+import { initInterrupts } from "./interrupts.js";
 import { replayRun } from "./replay.js";
-import { initRuns, stop } from "./run.js";
+import { initRuns, startResume, stop } from "./run.js";
 import { initRunsList, refreshRuns } from "./runs_list.js";
 import { page, threadFromUrl } from "./state.js";
 import { refreshState } from "./state_view.js";
@@ -37,6 +38,7 @@ function start() {
       refreshRuns(threadId);
     },
   });
+  initInterrupts({ resume: startResume, reopen: (threadId) => openThread(threadId, { replace: true }) });
   initThreads({
     onOpen: (threadId) => openThread(threadId),
     onDeleted: (threadId) => threadId === page.threadId && newThread(),

@@ -3,6 +3,7 @@
 import { ApiError, getThread } from "./api.js";
 import * as conversation from "./conversation.js";
 import { renderHistory } from "./history.js";
+import { showInterrupts } from "./interrupts.js";
 import * as panels from "./panels.js";
 import { followActiveRun } from "./run.js";
 import { stopReplay } from "./replay.js";
@@ -33,6 +34,7 @@ export async function openThread(threadId, { replace = false } = {}) {
   setThread(threadId, { replace });
   renderHistory(thread.messages);
   stopReplay();
+  showInterrupts(thread.interrupts);
   panels.clearSteps();
   panels.clearInspector();
   resetTrace();
@@ -49,6 +51,7 @@ export function newThread() {
   setThread(null);
   conversation.clearConversation();
   stopReplay();
+  showInterrupts([]);
   panels.clearSteps();
   panels.clearInspector();
   resetTrace();

@@ -7,6 +7,7 @@ import { cancelRun, getThread } from "./api.js";
 import { runErrorTitle } from "./codes.js";
 import * as conversation from "./conversation.js";
 import { wasStopped } from "./history.js";
+import * as interrupts from "./interrupts.js";
 import * as panels from "./panels.js";
 import * as status from "./run_status.js";
 import { stopReplay } from "./replay.js";
@@ -29,6 +30,13 @@ export function initRuns({ reopenThread, runStarted, stepFinished, runEnded }) {
 /** Post `message` as a turn of the current thread; `onRefused(ending)` hears why if the server refuses it. */
 export function startTurn(message, { onRefused }) {
   beginRun((handlers) => sendTurn({ message, threadId: page.threadId }, handlers), { onRefused });
+}
+
+/** Answer the current thread's open interrupts with resume `entries`. */
+export function startResume(entries) {
+  beginRun((handlers) => sendTurn({ threadId: page.threadId, resume: entries }, handlers), {
+    onRefused: (ending) => conversation.addNotice("error", "The answer was refused.", ending.message),
+  });
 }
 
 /** Follow the run `runId` (already going on) live. */
@@ -124,7 +132,7 @@ async function endRun(run, ending) {
     await markStoppedAnswers();
     conversation.addNotice("cancelled", "Stopped.", "The run was cancelled; what was written before it stopped is kept.");
   } else if (ending.kind === "finished" && outcome === "interrupt") {
-    conversation.addNotice("info", "The graph paused for input (interrupt).", JSON.stringify(ending.event.outcome));
+    interrupts.showInterrupts(ending.event.outcome.interrupts);
   } else if (ending.kind === "error") {
     const { code, message } = ending.event;
     abandon("failed");
@@ -143,7 +151,7 @@ async function endRun(run, ending) {
     await run.onRefused(ending);
   }
   await Promise.all([refreshThreads(), hooks.runEnded()]);
-  if (!page.run) document.getElementById("message").focus();
+  if (!page.run && !page.waitingOnPerson) document.getElementById("message").focus();
 }
 
 function reopenAction() {

@@ -46,13 +46,13 @@ class RunStream {
     this.retry = null;
   }
 
-  async post(message, threadId) {
+  async post(message, threadId, resume = null) {
     let response;
     try {
       response = await fetch("api/chat", {
         method: "POST",
         headers: { "content-type": "application/json", accept: "text/event-stream" },
-        body: JSON.stringify(threadId ? { message, thread_id: threadId } : { message }),
+        body: JSON.stringify(resume ? { thread_id: threadId, resume } : threadId ? { message, thread_id: threadId } : { message }),
         signal: this.request.signal,
       });
     } catch (error) {
@@ -142,9 +142,9 @@ class RunStream {
 }
 
 /** Start a turn in `threadId` (null: a new thread) and follow its run. */
-export function sendTurn({ message, threadId }, handlers) {
+export function sendTurn({ message, threadId, resume = null }, handlers) {
   const stream = new RunStream(handlers);
-  stream.post(message, threadId);
+  stream.post(message, threadId, resume);
   return stream;
 }
 

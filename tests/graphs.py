@@ -10,7 +10,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, create_react_agent, tools_condition
-from langgraph.types import Send
+from langgraph.types import Send, interrupt
 
 from agent.tools import default_tools
 from settings import Settings
@@ -179,3 +179,36 @@ def research_graph(checkpointer: BaseCheckpointSaver):
     outer.add_edge("researcher", "writer")
     outer.add_edge("writer", END)
     return outer.compile(checkpointer=checkpointer)
+
+
+def question_graph(checkpointer: BaseCheckpointSaver):
+    """Asks the person a plain question with `interrupt("...")`, then greets them by the answer."""
+
+    def ask(state: MessagesState) -> dict:
+        name = interrupt("What is your name?")
+        return {"messages": [AIMessage(f"Hello, {name}!")]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("ask", ask)
+    graph.add_edge(START, "ask")
+    graph.add_edge("ask", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def two_questions_graph(checkpointer: BaseCheckpointSaver):
+    """Two parallel nodes, each asking its own question: one run ends on two interrupts."""
+
+    def asker(question: str):
+        def ask(state: MessagesState) -> dict:
+            return {"messages": [AIMessage(f"{question} {interrupt(question)}")]}
+
+        return ask
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("first", asker("First?"))
+    graph.add_node("second", asker("Second?"))
+    graph.add_edge(START, "first")
+    graph.add_edge(START, "second")
+    graph.add_edge("first", END)
+    graph.add_edge("second", END)
+    return graph.compile(checkpointer=checkpointer)
