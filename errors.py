@@ -75,3 +75,8 @@ class TooManyAttempts(Refusal):
             retry_after=retry_after,
         )
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class ThreadExists(Refusal):
+    status_code = 409
+    code = "thread_exists"

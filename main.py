@@ -20,6 +20,10 @@ from fastapi.staticfiles import StaticFiles
 
 from api import agui, auth, chat, health, runs, threads
 from api.errors import install_error_handlers
+from api.langgraph import assistants as lg_assistants
+from api.langgraph import runs as lg_runs
+from api.langgraph import server as lg_server
+from api.langgraph import threads as lg_threads
 from api.resources import open_resources
 from api.security import AllowedHosts, LimitBody, RefuseCrossSite
 from settings import Settings
@@ -34,7 +38,7 @@ def security_middleware(settings: Settings) -> list[Middleware]:
         Middleware(
             CORSMiddleware,
             allow_origins=settings.allowed_origins,
-            allow_methods=["GET", "POST", "DELETE"],
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Last-Event-ID", "x-api-key"],
             expose_headers=["Retry-After"],
             allow_credentials=True,
@@ -60,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="LangGraph chat server", lifespan=lifespan, middleware=security_middleware(settings))
     install_error_handlers(app)
-    for module in (health, auth, chat, agui, runs, threads):
+    for module in (health, auth, chat, agui, runs, threads, lg_server, lg_assistants, lg_threads, lg_runs):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

@@ -20,6 +20,7 @@ from db.pools import asyncpg_pool, checkpoint_pool
 from db.recorder import MessageRecorder
 from db.runs import RunCoordinator
 from db.schema import migrate
+from runs.langgraph import LangGraphApi, langgraph_api
 from runs.registry import RunRegistry
 from settings import Settings
 
@@ -36,6 +37,7 @@ class Resources:
     runs: RunRegistry
     threads: Threads
     shutdown: Shutdown
+    langgraph: LangGraphApi
 
 
 @asynccontextmanager
@@ -67,6 +69,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         watcher.spawn(_drain_on(shutdown, runs), name="drain on shutdown")
         stack.push_async_callback(watcher.cancel)
 
+        langgraph = langgraph_api(graph=graph, runs=runs, pool=pool, settings=settings)
+        stack.push_async_callback(langgraph.runs.close)
+
         yield Resources(
             settings=settings,
             pool=pool,
@@ -75,6 +80,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             runs=runs,
             threads=Threads(graph=graph, checkpointer=checkpointer, pool=pool, runs=runs),
             shutdown=shutdown,
+            langgraph=langgraph,
         )
 
 

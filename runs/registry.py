@@ -12,8 +12,10 @@ Names say where they look: `local_run` sees this process only; `active_run_id`,
 import asyncio
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
+from ag_ui.core import BaseEvent
 from langchain_core.messages import BaseMessage, HumanMessage
 
 from agent.events import EventTranslator
@@ -25,7 +27,7 @@ from db.runs import RunCoordinator
 from errors import NotFound, RunExists, ShuttingDown, ThreadBusy
 from runs.buffer import EventFeed
 from runs.cluster import Cluster
-from runs.run import Run
+from runs.run import Run, Status
 from runs.turn import run_turn
 from settings import Settings
 
@@ -34,6 +36,20 @@ log = logging.getLogger(__name__)
 SWEEP_INTERVAL = 30.0
 HOLDER_LOOKUP_SECONDS = 1.0  # a failed claim looks this long for the run that holds the thread
 TOMBSTONE_SECONDS = 86_400.0  # how long a deleted thread refuses late row writes
+
+
+class Turn(Protocol):
+    """A run's task in another door's format (the AG-UI turn of `runs/turn.py` is the default)."""
+
+    def opening(self, run: Run) -> list[str]:
+        """The events the run begins with, appended once its thread is taken."""
+        ...
+
+    async def execute(
+        self, run: Run, record: Callable[[list[BaseMessage]], None]
+    ) -> tuple[Status, list[BaseEvent | str]]:
+        """Stream the run into `run`; its outcome and the events that end it, not yet appended."""
+        ...
 
 
 class RunRegistry:
@@ -78,10 +94,12 @@ class RunRegistry:
         messages: list[BaseMessage],
         run_id: str | None = None,
         snapshot: bool = False,
+        turn: Turn | None = None,
     ) -> Run:
         """Start a turn that appends `messages` to `thread_id`; raises ThreadBusy when the thread has a run.
 
         With `snapshot`, MESSAGES_SNAPSHOT (the thread so far, with `messages`) follows RUN_STARTED.
+        With `turn`, that turn runs instead of the AG-UI one (the LangGraph Server API's runs).
         """
         if self._drain is not None:
             raise ShuttingDown("the server is shutting down; send the turn again shortly")
@@ -96,7 +114,8 @@ class RunRegistry:
         )
         await self._claim(run)
         translator = EventTranslator(thread_id=thread_id, run_id=run_id)
-        run.append(translator.started())
+        for event in [translator.started()] if turn is None else turn.opening(run):
+            run.append(event)
         said = [m.text for m in messages if isinstance(m, HumanMessage)]
         self._recorder.record(
             thread_id=thread_id,
@@ -104,7 +123,8 @@ class RunRegistry:
             title=title_of(said[0]) if said else None,
             rows=rows_for(messages),
         )
-        run.start(asyncio.create_task(self._execute(run, translator, snapshot), name=f"run {run_id}"))
+        task = self._execute(run, translator, snapshot) if turn is None else self._execute_turn(run, turn)
+        run.start(asyncio.create_task(task, name=f"run {run_id}"))
         return run
 
     async def follow(self, run_id: str, after: int) -> EventFeed | None:
@@ -176,6 +196,13 @@ class RunRegistry:
             durability=self._settings.durability,
             record=lambda messages: self._record(run, messages),
         )
+        await self._release(run, status, final)
+
+    async def _execute_turn(self, run: Run, turn: Turn) -> None:
+        status, final = await turn.execute(run, lambda messages: self._record(run, messages))
+        await self._release(run, status, final)
+
+    async def _release(self, run: Run, status: Status, final: list[Any]) -> None:
         try:
             await self._coordinator.release_thread(
                 thread_id=run.thread_id, run_id=run.run_id, status=status, last_seq=run.last_seq + len(final)
