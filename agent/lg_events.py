@@ -33,6 +33,7 @@ class LangGraphTranslator:
         self.thread_id = thread_id
         self._modes = set(modes)
         self._partial: dict[str, BaseMessageChunk] = {}
+        self._open: dict[str, str] = {}  # the task (checkpoint_ns) -> id of its message still growing
         self.values_sent_interrupt = False
 
     def metadata(self) -> str:
@@ -67,6 +68,12 @@ class LangGraphTranslator:
 
     def _accumulated(self, message: BaseMessage, metadata: Any, suffix: str) -> list[str]:
         message_id = message.id or ""
+        task = metadata.get("langgraph_checkpoint_ns", "") if isinstance(metadata, dict) else ""
+        last = getattr(message, "chunk_position", None) == "last"
+        if last and message_id not in self._partial and task in self._open:
+            # The closing chunk can come under another id (LangChain's own run id), empty.
+            message_id = self._open[task]
+            message = message.model_copy(update={"id": message_id})
         events = []
         seen = self._partial.get(message_id)
         if seen is None and message_id not in self._partial:
@@ -76,8 +83,10 @@ class LangGraphTranslator:
         if isinstance(message, BaseMessageChunk):
             whole = message if seen is None else seen + message
             self._partial[message_id] = whole
+            self._open[task] = message_id
             events.append(named_event("messages/partial" + suffix, dumps([whole])))
-            if getattr(message, "chunk_position", None) == "last":
+            if last:
+                del self._open[task]
                 events.append(named_event("messages/complete" + suffix, dumps([whole])))
         else:
             events.append(named_event("messages/complete" + suffix, dumps([message])))

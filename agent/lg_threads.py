@@ -210,14 +210,14 @@ class LangGraphThreads:
         for task in snapshot.tasks:
             if task.interrupts:
                 interrupts[task.id] = list(task.interrupts)
+        last = await lg_runs.last_status(self._pool, thread_id=thread_id)
+        status: ThreadStatus = "idle"
         if await self._runs.active_run_id(thread_id) is not None:
-            status: ThreadStatus = "busy"
-        elif interrupts:
-            status = "interrupted"
-        elif await lg_runs.last_status(self._pool, thread_id=thread_id) in ("error", "lost"):
+            status = "busy"
+        elif interrupts or (snapshot.next and last in (None, "success")):
+            status = "interrupted"  # an interrupt, or a run that stopped before or after a node
+        elif last in ("error", "lost"):
             status = "error"
-        else:
-            status = "idle"
         return plain(
             {
                 "thread_id": thread_id,
