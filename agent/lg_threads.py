@@ -4,6 +4,7 @@ Every thread is one of these, whichever door made it: a thread started on
 /api/chat has the metadata `{"graph_id": ...}` that every thread is stamped with.
 """
 
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import asyncpg
@@ -83,20 +84,18 @@ class LangGraphThreads:
         await lg_threads.touch_thread(self._pool, thread_id=thread_id, metadata=stamp)
 
     async def exists(self, thread_id: str) -> bool:
-        if await self._find(thread_id) is not None:
+        if await self._find(thread_id) is not None or await self._runs.active_run_id(thread_id):
             return True
-        return (await self._snapshot(thread_id)).config.get("configurable", {}).get(
-            "checkpoint_id"
-        ) is not None
+        return checkpoint_of((await self._snapshot(thread_id)).config) is not None
 
     async def get(self, thread_id: str) -> dict[str, Any]:
         found = await self._find(thread_id)
         snapshot = await self._snapshot(thread_id)
-        if found is None:
-            if checkpoint_of(snapshot.config) is None:
+        if found is None:  # a thread of our own door whose rows are not written yet
+            if checkpoint_of(snapshot.config) is None and not await self._runs.active_run_id(thread_id):
                 raise NotFound(f"thread {thread_id} not found")
             found = {"thread_id": thread_id, "metadata": {"graph_id": self.graph_id}}
-            found["created_at"] = found["updated_at"] = snapshot.created_at
+            found["created_at"] = found["updated_at"] = snapshot.created_at or datetime.now(UTC)
         return await self._describe(found, snapshot)
 
     async def patch(self, thread_id: str, *, metadata: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from api.resources import Resources
 from api.sse import parse_last_event_id
 from api.streams import RESUME_RESPONSES, STREAM_RESPONSES, run_response
 from errors import NotFound
+from runs.multitask import Strategy, start_with_strategy
 from settings import THREAD_ID_PATTERN
 
 router = APIRouter()
@@ -30,12 +31,20 @@ class ChatRequest(BaseModel):
     snapshot: bool = Field(
         False, description="Send MESSAGES_SNAPSHOT (the whole thread) right after RUN_STARTED."
     )
+    multitask_strategy: Strategy = Field(
+        "reject",
+        description="When the thread has a run: reject (409), interrupt or rollback it, or enqueue after it.",
+    )
 
 
 async def _start_turn(resources: Resources, turn: ChatRequest) -> Response:
     human = user_message(turn.message, resources.settings.max_message_bytes)
-    run = await resources.runs.start(
-        thread_id=turn.thread_id or new_id(), messages=[human], snapshot=turn.snapshot
+    thread_id = turn.thread_id or new_id()
+    run = await start_with_strategy(
+        resources.runs,
+        thread_id=thread_id,
+        strategy=turn.multitask_strategy,
+        start=lambda: resources.runs.start(thread_id=thread_id, messages=[human], snapshot=turn.snapshot),
     )
     abandon = run.cancel if turn.on_disconnect == "cancel" else None
     return run_response(resources, run.follow(0), run_id=run.run_id, on_abandon=abandon)
@@ -54,6 +63,7 @@ async def chat_for_event_source(
     thread_id: Annotated[str | None, Query(pattern=THREAD_ID_PATTERN)] = None,
     on_disconnect: OnDisconnect = "continue",
     snapshot: bool = False,
+    multitask_strategy: Strategy = "reject",
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Start a turn for a browser's EventSource; a reconnect resumes it instead."""
@@ -63,5 +73,11 @@ async def chat_for_event_source(
             return run_response(resources, await resources.runs.follow(run_id, after), run_id=run_id)
         except NotFound:
             return Response(status_code=204)  # tells the EventSource to stop reconnecting
-    turn = ChatRequest(message=message, thread_id=thread_id, on_disconnect=on_disconnect, snapshot=snapshot)
+    turn = ChatRequest(
+        message=message,
+        thread_id=thread_id,
+        on_disconnect=on_disconnect,
+        snapshot=snapshot,
+        multitask_strategy=multitask_strategy,
+    )
     return await _start_turn(resources, turn)

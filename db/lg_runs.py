@@ -20,6 +20,8 @@ SELECT run_id, thread_id, started_at, COALESCE(finished_at, started_at) AS updat
 FROM runs WHERE run_id = $1 AND thread_id = $2
 """
 
+SELECT_RUN_THREAD = "SELECT thread_id FROM runs WHERE run_id = $1"
+
 SELECT_LAST_STATUS = "SELECT status FROM runs WHERE thread_id = $1 ORDER BY started_at DESC LIMIT 1"
 
 DELETE_RUN = "DELETE FROM runs WHERE run_id = $1 AND thread_id = $2 AND status <> 'running' RETURNING run_id"
@@ -34,6 +36,10 @@ async def thread_runs(
 async def thread_run(pool: asyncpg.Pool, *, thread_id: str, run_id: str) -> dict[str, Any] | None:
     row = await pool.fetchrow(SELECT_RUN, run_id, thread_id)
     return dict(row) if row else None
+
+
+async def run_thread(pool: asyncpg.Pool, *, run_id: str) -> str | None:
+    return await pool.fetchval(SELECT_RUN_THREAD, run_id)
 
 
 async def last_status(pool: asyncpg.Pool, *, thread_id: str) -> str | None:

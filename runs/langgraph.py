@@ -108,6 +108,10 @@ class LangGraphRuns:
             raise NotFound(f"run {run_id} of thread {thread_id} not found")
         return self._describe(row)
 
+    async def thread_of(self, run_id: str) -> str | None:
+        """The thread of a run still kept, wherever it ran."""
+        return await lg_runs.run_thread(self._pool, run_id=run_id)
+
     async def join(self, thread_id: str, run_id: str) -> Any:
         """Wait for the run's end; the thread's values then (or the run's error)."""
         await self.get(thread_id, run_id)
