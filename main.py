@@ -20,10 +20,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import agui, auth, chat, health, runs, threads
 from api.errors import install_error_handlers
-from api.langgraph import assistants as lg_assistants
-from api.langgraph import runs as lg_runs
-from api.langgraph import server as lg_server
-from api.langgraph import threads as lg_threads
+from api.langgraph import routes as langgraph
 from api.resources import open_resources
 from api.security import AllowedHosts, LimitBody, RefuseCrossSite
 from settings import Settings
@@ -64,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="LangGraph chat server", lifespan=lifespan, middleware=security_middleware(settings))
     install_error_handlers(app)
-    for module in (health, auth, chat, agui, runs, threads, lg_server, lg_assistants, lg_threads, lg_runs):
+    for module in (health, auth, chat, agui, runs, threads, langgraph):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

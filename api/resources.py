@@ -9,6 +9,7 @@ from typing import Any
 import anyio
 import asyncpg
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langgraph.store.postgres import AsyncPostgresStore
 
 from agent.graph import load_graph
 from agent.threads import Threads
@@ -33,6 +34,7 @@ class Resources:
     settings: Settings
     pool: asyncpg.Pool
     checkpointer: AsyncPostgresSaver
+    store: AsyncPostgresStore
     graph: Any
     runs: RunRegistry
     threads: Threads
@@ -52,7 +54,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         checkpoints = await stack.enter_async_context(checkpoint_pool(url, settings))
         checkpointer = LatestPostgresSaver(checkpoints)
         await checkpointer.setup()
-        graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings)
+        store = AsyncPostgresStore(checkpoints)
+        await store.setup()
+        graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings, store=store)
 
         coordinator = RunCoordinator(url, pool)
         await coordinator.open()
@@ -76,6 +80,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             settings=settings,
             pool=pool,
             checkpointer=checkpointer,
+            store=store,
             graph=graph,
             runs=runs,
             threads=Threads(graph=graph, checkpointer=checkpointer, pool=pool, runs=runs),
