@@ -50,12 +50,14 @@ def event_stream(
     shutdown: Shutdown,
     on_abandon: Callable[[], object] | None = None,
     headers: dict[str, str] | None = None,
+    retry: bool = True,
 ) -> EventSourceResponse:
     """Stream `events` (sequence number, JSON) as `id: run:seq` / `data:` frames (with `event:`
     for the named events of the LangGraph API)."""
 
     async def frames() -> AsyncIterator[ServerSentEvent | bytes]:
-        yield ServerSentEvent(retry=RETRY_MS, sep="\n")
+        if retry:  # LangGraph's JS client would hand an event of no name to its caller
+            yield ServerSentEvent(retry=RETRY_MS, sep="\n")
         finished = False
         try:
             async for seq, data in events:

@@ -44,6 +44,7 @@ async def _stream(resources: Resources, thread_id: str | None, request: RunReque
         shutdown=resources.shutdown,
         on_abandon=run.cancel if request.on_disconnect == "cancel" else None,
         headers=_location(run),
+        retry=False,
     )
 
 
@@ -140,6 +141,7 @@ async def join_stream(
         shutdown=resources.shutdown,
         on_abandon=(lambda: langgraph.runs.spawn(cancel())) if cancel_on_disconnect else None,
         headers={"Content-Location": f"/threads/{thread_id}/runs/{run_id}"},
+        retry=False,
     )
 
 
