@@ -1,4 +1,4 @@
-"""LangGraph's JavaScript client, `@langchain/langgraph-sdk` in Node, works unchanged, useStream's calls too."""
+"""LangGraph's JS client, `@langchain/langgraph-sdk` in Node, works unchanged, useStream's calls included."""
 
 import asyncio
 import json
