@@ -2,7 +2,7 @@
 
 - `reject` (the default): 409 thread_busy, as always;
 - `interrupt`: cancel the active run (its partial answer is kept), then start;
-- `rollback`: cancel the active run keeping nothing of it, then start;
+- `rollback`: cancel the active run without saving its partial answer, then start;
 - `enqueue`: wait until the thread is free, then start (the request waits; there
   is no pending run in between).
 """
