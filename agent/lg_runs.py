@@ -144,7 +144,7 @@ class LangGraphTurn:
         self._config = config
         self._translator = translator
         self._durability = request.durability or durability
-        self.rollback = False  # set by a cancel with action=rollback: keep nothing of the run
+        self.rollback = False  # set by a cancel with action=rollback: save no partial answer
         self._partial_text: dict[str, str] = {}  # message id -> text streamed so far
 
     def opening(self, run: Run) -> list[str]:

@@ -153,7 +153,7 @@ async def cancel(
     wait: bool = False,
     action: Literal["interrupt", "rollback"] = "interrupt",
 ) -> Response:
-    """Stop the run (`action=rollback` keeps nothing of it); with `wait`, answer once it has ended."""
+    """Stop the run (`action=rollback`: without saving its partial answer); `wait`: once it ended."""
     await resources.langgraph.runs.cancel(thread_id, run_id, wait=wait, action=action)
     return Response(status_code=202 if not wait else 200)
 
