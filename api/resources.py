@@ -9,6 +9,7 @@ from typing import Any
 import anyio
 import asyncpg
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langgraph.store.postgres import AsyncPostgresStore
 
 from agent.graph import load_graph
 from agent.threads import Threads
@@ -20,6 +21,7 @@ from db.pools import asyncpg_pool, checkpoint_pool
 from db.recorder import MessageRecorder
 from db.runs import RunCoordinator
 from db.schema import migrate
+from runs.langgraph import LangGraphApi, langgraph_api
 from runs.registry import RunRegistry
 from runs.waiting import WaitingThreads
 from settings import Settings
@@ -33,10 +35,12 @@ class Resources:
     settings: Settings
     pool: asyncpg.Pool
     checkpointer: AsyncPostgresSaver
+    store: AsyncPostgresStore
     graph: Any
     runs: RunRegistry
     threads: Threads
     shutdown: Shutdown
+    langgraph: LangGraphApi
 
 
 @asynccontextmanager
@@ -51,7 +55,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         checkpoints = await stack.enter_async_context(checkpoint_pool(url, settings))
         checkpointer = LatestPostgresSaver(checkpoints)
         await checkpointer.setup()
-        graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings)
+        store = AsyncPostgresStore(checkpoints)
+        await store.setup()
+        graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings, store=store)
 
         coordinator = RunCoordinator(url, pool)
         await coordinator.open()
@@ -71,14 +77,19 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         watcher.spawn(_drain_on(shutdown, runs), name="drain on shutdown")
         stack.push_async_callback(watcher.cancel)
 
+        langgraph = langgraph_api(graph=graph, runs=runs, pool=pool, settings=settings)
+        stack.push_async_callback(langgraph.runs.close)
+
         yield Resources(
             settings=settings,
             pool=pool,
             checkpointer=checkpointer,
+            store=store,
             graph=graph,
             runs=runs,
             threads=Threads(graph=graph, checkpointer=checkpointer, pool=pool, runs=runs, waiting=waiting),
             shutdown=shutdown,
+            langgraph=langgraph,
         )
 
 
