@@ -28,16 +28,17 @@ def _location(run: Run) -> dict[str, str]:
     return {"Content-Location": f"/threads/{run.thread_id}/runs/{run.run_id}"}
 
 
-async def _start(resources: Resources, thread_id: str | None, request: RunRequest) -> Run:
-    langgraph = resources.langgraph
-    run = await langgraph.runs.start(thread_id, request)
+def _forget_thread_when_done(
+    resources: Resources, thread_id: str | None, request: RunRequest, run: Run
+) -> None:
+    """A thread-less run's thread goes when the run ends, unless on_completion=keep."""
     if thread_id is None and request.on_completion != "keep":
-        langgraph.runs.delete_thread_when_done(run)
-    return run
+        resources.langgraph.runs.delete_thread_when_done(run)
 
 
 async def _stream(resources: Resources, thread_id: str | None, request: RunRequest) -> Response:
-    run = await _start(resources, thread_id, request)
+    run = await resources.langgraph.runs.start(thread_id, request)
+    _forget_thread_when_done(resources, thread_id, request, run)
     return event_stream(
         run.follow(0),
         run_id=run.run_id,
@@ -49,8 +50,11 @@ async def _stream(resources: Resources, thread_id: str | None, request: RunReque
 
 
 async def _wait(resources: Resources, thread_id: str | None, request: RunRequest) -> Response:
-    run = await _start(resources, thread_id, request)
-    result = await resources.langgraph.runs.join(run.thread_id, run.run_id)
+    run = await resources.langgraph.runs.start(thread_id, request)
+    try:
+        result = await resources.langgraph.runs.join(run.thread_id, run.run_id)
+    finally:  # read the values before a thread-less run's thread goes
+        _forget_thread_when_done(resources, thread_id, request, run)
     return Response(dumps(result), media_type="application/json", headers=_location(run))
 
 
@@ -81,7 +85,7 @@ async def wait_without_thread(request: RunRequest, resources: ResourcesDep) -> R
 @router.post("/threads/{thread_id}/runs")
 async def create(thread_id: ThreadIdPath, request: RunRequest, resources: ResourcesDep) -> JSONResponse:
     """Start a run in the background; the run."""
-    run = await _start(resources, thread_id, request)
+    run = await resources.langgraph.runs.start(thread_id, request)
     described = await resources.langgraph.runs.get(run.thread_id, run.run_id)
     return JSONResponse(described, headers=_location(run))
 
