@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import agui, auth, chat, health, runs, threads
+from api import agui, auth, chat, health, history, runs, threads
 from api.errors import install_error_handlers
 from api.resources import open_resources
 from settings import Settings
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)
-    for module in (chat, agui, runs, threads):
+    for module in (chat, agui, runs, threads, history):
         app.include_router(module.router, dependencies=[Depends(auth.require_api_key)])
 
     @app.get("/", include_in_schema=False)

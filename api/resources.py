@@ -11,10 +11,11 @@ import asyncpg
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
 from agent.graph import load_graph
+from agent.history import History
 from agent.threads import Threads
 from api.sse import Shutdown
 from background import BackgroundTasks
-from db.checkpoints import LatestPostgresSaver
+from db.checkpoints import PoolPostgresSaver
 from db.embedded import embedded_postgres
 from db.pools import asyncpg_pool, checkpoint_pool
 from db.recorder import MessageRecorder
@@ -35,6 +36,7 @@ class Resources:
     graph: Any
     runs: RunRegistry
     threads: Threads
+    history: History
     shutdown: Shutdown
 
 
@@ -48,7 +50,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         pool = await stack.enter_async_context(asyncpg_pool(url, settings))
         await migrate(pool)
         checkpoints = await stack.enter_async_context(checkpoint_pool(url, settings))
-        checkpointer = LatestPostgresSaver(checkpoints)
+        checkpointer = PoolPostgresSaver(checkpoints)
         await checkpointer.setup()
         graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings)
 
@@ -74,6 +76,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             graph=graph,
             runs=runs,
             threads=Threads(graph=graph, checkpointer=checkpointer, pool=pool, runs=runs),
+            history=History(graph=graph, checkpointer=checkpointer),
             shutdown=shutdown,
         )
 

@@ -78,10 +78,12 @@ class RunRegistry:
         messages: list[BaseMessage],
         run_id: str | None = None,
         snapshot: bool = False,
+        checkpoint_id: str | None = None,
     ) -> Run:
         """Start a turn that appends `messages` to `thread_id`; raises ThreadBusy when the thread has a run.
 
         With `snapshot`, MESSAGES_SNAPSHOT (the thread so far, with `messages`) follows RUN_STARTED.
+        With `checkpoint_id` the turn starts from that checkpoint (a fork) instead of the head.
         """
         if self._drain is not None:
             raise ShuttingDown("the server is shutting down; send the turn again shortly")
@@ -104,7 +106,9 @@ class RunRegistry:
             title=title_of(said[0]) if said else None,
             rows=rows_for(messages),
         )
-        run.start(asyncio.create_task(self._execute(run, translator, snapshot), name=f"run {run_id}"))
+        run.start(
+            asyncio.create_task(self._execute(run, translator, snapshot, checkpoint_id), name=f"run {run_id}")
+        )
         return run
 
     async def follow(self, run_id: str, after: int) -> EventFeed | None:
@@ -167,7 +171,9 @@ class RunRegistry:
             # The holder's run row commits with its claim, or it has just let go: look again.
             await asyncio.sleep(0.02)
 
-    async def _execute(self, run: Run, translator: EventTranslator, snapshot: bool) -> None:
+    async def _execute(
+        self, run: Run, translator: EventTranslator, snapshot: bool, checkpoint_id: str | None
+    ) -> None:
         status, final = await run_turn(
             graph=self._graph,
             run=run,
@@ -175,6 +181,7 @@ class RunRegistry:
             snapshot=snapshot,
             durability=self._settings.durability,
             record=lambda messages: self._record(run, messages),
+            checkpoint_id=checkpoint_id,
         )
         try:
             await self._coordinator.release_thread(

@@ -8,6 +8,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.types import interrupt
 
 
 @tool
@@ -44,4 +45,23 @@ def slow_tool_graph(checkpointer: BaseCheckpointSaver):
     graph.add_edge(START, "agent")
     graph.add_conditional_edges("agent", tools_condition, ["tools", END])
     graph.add_edge("tools", "agent")
+    return graph.compile(checkpointer=checkpointer)
+
+
+def interrupting_graph(checkpointer: BaseCheckpointSaver):
+    """Answers, then stops at an interrupt asking for approval (never resumed in the tests)."""
+
+    def answer(state: MessagesState) -> dict:
+        return {"messages": [AIMessage(f"Answer to {state['messages'][-1].text}")]}
+
+    def approve(state: MessagesState) -> dict:
+        decision = interrupt({"question": "approve?"})
+        return {"messages": [AIMessage(f"Approved: {decision}")]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("answer", answer)
+    graph.add_node("approve", approve)
+    graph.add_edge(START, "answer")
+    graph.add_edge("answer", "approve")
+    graph.add_edge("approve", END)
     return graph.compile(checkpointer=checkpointer)
