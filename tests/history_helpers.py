@@ -1,6 +1,7 @@
 """Reading a thread's checkpoint history, and starting turns from a checkpoint through each door."""
 
 import json
+import uuid
 from typing import Any
 
 import httpx
@@ -43,11 +44,11 @@ async def send_from(
         before = next(c for c in state["checkpoints"] if c["checkpoint_id"] == checkpoint_id)
         sent = [
             *before["values"]["messages"],
-            {"id": f"edit-{checkpoint_id[:8]}", "role": "user", "content": text},
+            {"id": f"msg-{uuid.uuid4().hex}", "role": "user", "content": text},
         ]
         body = {
             "threadId": thread_id,
-            "runId": f"run-{checkpoint_id[:8]}-{len(text)}",
+            "runId": f"run-{uuid.uuid4().hex}",
             "messages": sent,
             "state": {},
             "tools": [],
