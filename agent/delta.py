@@ -39,6 +39,13 @@ def add_message_batches(messages: list[AnyMessage], writes: Sequence[Any]) -> li
     return add_messages(messages, pending) if pending else messages
 
 
+def delta_channels(graph: Any) -> list[str]:
+    """The names of the graph's `DeltaChannel`s (none for a graph that did not opt in)."""
+    return [
+        name for name, channel in getattr(graph, "channels", {}).items() if isinstance(channel, DeltaChannel)
+    ]
+
+
 class ChatState(TypedDict):
     messages: Annotated[
         list[AnyMessage], DeltaChannel(add_message_batches, snapshot_frequency=SNAPSHOT_EVERY)

@@ -10,6 +10,7 @@ import anyio
 import asyncpg
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
+from agent.delta import delta_channels
 from agent.graph import load_graph
 from agent.history import History
 from agent.threads import Threads
@@ -19,6 +20,7 @@ from db.checkpoints import PoolPostgresSaver
 from db.embedded import embedded_postgres
 from db.pools import asyncpg_pool, checkpoint_pool
 from db.recorder import MessageRecorder
+from db.retention import Retention
 from db.runs import RunCoordinator
 from db.schema import migrate
 from runs.registry import RunRegistry
@@ -62,6 +64,16 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         runs = RunRegistry(graph=graph, coordinator=coordinator, recorder=recorder, settings=settings)
         await runs.open()
         stack.push_async_callback(runs.shutdown)
+        retention = Retention(
+            pool=pool,
+            checkpointer=checkpointer,
+            delta_channels=delta_channels(graph),
+            history_turns=settings.history_turns,
+            thread_ttl=settings.thread_ttl,
+            every=settings.retention_sweep_seconds,
+        )
+        retention.open()
+        stack.push_async_callback(retention.close)
 
         # sse-starlette sets this on SIGTERM, for every open stream: the runs begin to drain then.
         shutdown = Shutdown(event=anyio.Event(), grace_seconds=settings.shutdown_grace_seconds)

@@ -1,14 +1,19 @@
 """Graphs served through the GRAPH setting in tests: they show the server is not tied to its own graph."""
 
 import asyncio
+from typing import Annotated
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
+from langgraph.channels import DeltaChannel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.types import interrupt
+from typing_extensions import TypedDict
+
+from agent.delta import add_message_batches
 
 
 @tool
@@ -64,4 +69,28 @@ def interrupting_graph(checkpointer: BaseCheckpointSaver):
     graph.add_edge(START, "answer")
     graph.add_edge("answer", "approve")
     graph.add_edge("approve", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def _echo(state: dict) -> dict:
+    return {"messages": [AIMessage(f"echo {state['messages'][-1].text}")]}
+
+
+def echo_graph(checkpointer: BaseCheckpointSaver):
+    """Echoes each user message, its state a plain `MessagesState` (no DeltaChannel)."""
+    graph = StateGraph(MessagesState)
+    graph.add_node("echo", _echo)
+    graph.add_edge(START, "echo")
+    return graph.compile(checkpointer=checkpointer)
+
+
+class FrequentSnapshots(TypedDict):
+    messages: Annotated[list[AnyMessage], DeltaChannel(add_message_batches, snapshot_frequency=4)]
+
+
+def delta_echo_graph(checkpointer: BaseCheckpointSaver):
+    """Echoes each user message; its messages a DeltaChannel with a snapshot every other turn."""
+    graph = StateGraph(FrequentSnapshots)
+    graph.add_node("echo", _echo)
+    graph.add_edge(START, "echo")
     return graph.compile(checkpointer=checkpointer)
