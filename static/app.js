@@ -1,6 +1,7 @@
 /** The debug page's entry point: wires the modules to the page's controls and opens the thread in the URL. */
 
 import { readiness } from "./api.js";
+import { showBranches } from "./branches.js";
 import { initComposer } from "./composer.js";
 import { clearConversation } from "./conversation.js";
 import { followHistoryNavigation, newThread, openThread } from "./navigation.js";
@@ -13,7 +14,10 @@ const $ = (id) => document.getElementById(id);
 
 function start() {
   initComposer();
-  initRuns({ reopenThread: (threadId) => openThread(threadId, { replace: true }) });
+  initRuns({
+    reopenThread: (threadId) => openThread(threadId, { replace: true }),
+    onRunEnded: () => showBranches(page.threadId),
+  });
   initThreads({
     onOpen: (threadId) => openThread(threadId),
     onDeleted: (threadId) => threadId === page.threadId && newThread(),

@@ -14,16 +14,21 @@ import { followRun, sendTurn } from "./stream.js";
 import { refreshThreads } from "./threads.js";
 import * as cards from "./tool_cards.js";
 
-const hooks = { reopenThread: () => {} };
+const hooks = { reopenThread: () => {}, onRunEnded: () => {} };
 
-/** `reopenThread(threadId)` is offered when a connection is lost. */
-export function initRuns({ reopenThread }) {
+/** `reopenThread(threadId)` is offered when a connection is lost; `onRunEnded()` hears each run end. */
+export function initRuns({ reopenThread, onRunEnded = () => {} }) {
   hooks.reopenThread = reopenThread;
+  hooks.onRunEnded = onRunEnded;
 }
 
-/** Post `message` as a turn of the current thread; `onRefused(ending)` hears why if the server refuses it. */
-export function startTurn(message, { onRefused }) {
-  beginRun((handlers) => sendTurn({ message, threadId: page.threadId }, handlers), { onRefused });
+/**
+ * Post `message` as a turn of the current thread, from `checkpointId` (the branch shown) or its head;
+ * `onRefused(ending)` hears why if the server refuses it.
+ */
+export function startTurn(message, { onRefused, checkpointId = page.checkpointId }) {
+  page.checkpointId = null;
+  beginRun((handlers) => sendTurn({ message, threadId: page.threadId, checkpointId }, handlers), { onRefused });
 }
 
 /** Follow the run `runId` (already going on) live. */
@@ -152,6 +157,7 @@ async function endRun(run, ending) {
   }
   await refreshThreads();
   if (!page.run) document.getElementById("message").focus();
+  hooks.onRunEnded();
 }
 
 function reopenAction() {

@@ -46,13 +46,15 @@ class RunStream {
     this.retry = null;
   }
 
-  async post(message, threadId) {
+  async post(message, threadId, checkpointId = null) {
     let response;
     try {
       response = await fetch("api/chat", {
         method: "POST",
         headers: { "content-type": "application/json", accept: "text/event-stream" },
-        body: JSON.stringify(threadId ? { message, thread_id: threadId } : { message }),
+        body: JSON.stringify({
+          message, ...(threadId && { thread_id: threadId }), ...(checkpointId && { checkpoint_id: checkpointId }),
+        }),
         signal: this.request.signal,
       });
     } catch (error) {
@@ -142,9 +144,9 @@ class RunStream {
 }
 
 /** Start a turn in `threadId` (null: a new thread) and follow its run. */
-export function sendTurn({ message, threadId }, handlers) {
+export function sendTurn({ message, threadId, checkpointId = null }, handlers) {
   const stream = new RunStream(handlers);
-  stream.post(message, threadId);
+  stream.post(message, threadId, checkpointId);
   return stream;
 }
 
