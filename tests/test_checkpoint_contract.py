@@ -99,3 +99,15 @@ def test_the_upstream_cursor_is_the_seam_we_override() -> None:
     # Still behind the instance lock upstream: when this fails, langgraph#7259 is fixed upstream
     # and db/checkpoints.py's override can go.
     assert "self.lock" in inspect.getsource(upstream)
+
+
+def test_short_channel_versions_sort_as_their_numbers_and_above_the_stock_ones() -> None:
+    saver = PoolPostgresSaver.__new__(PoolPostgresSaver)
+    versions = [saver.get_next_version(None, None)]
+    for _ in range(120):
+        versions.append(saver.get_next_version(versions[-1], None))
+    assert versions == sorted(versions) and len(versions[-1]) < 20
+    stock = AsyncPostgresSaver.get_next_version(saver, "00000000000000000000000000000041.0.5", None)
+    assert saver.get_next_version(stock, None) > stock  # a thread stored before goes on in order
+    assert saver.get_next_version(stock, None).startswith("0000000043.")
+    assert saver.get_next_version("0000000007.a", None) != saver.get_next_version("0000000007.a", None)
