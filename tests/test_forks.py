@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from tests.history_helpers import history, messages, send_from, turn_ends
-from tests.sse import text_of, turn
+from tests.sse import frames, text_of, turn
 
 DOORS = ["chat", "eventsource", "agui"]
 
@@ -105,3 +105,42 @@ async def test_a_turn_from_an_unknown_checkpoint_is_refused(client: httpx.AsyncC
     assert response.json()["error"]["code"] == "not_found"
     response = await client.post("/api/chat", json={"message": "x", "checkpoint_id": "1f0"})
     assert response.status_code == 422
+
+
+async def test_a_stopped_answer_on_a_fork_is_kept_on_the_new_branch(client: httpx.AsyncClient) -> None:
+    thread_id = await three_turns(client, "stopped fork")
+    ends = await turn_ends(client, thread_id)
+    old = await messages(client, thread_id)
+    body = {
+        "message": "stopped fork [slow] [tokens=40]",
+        "thread_id": thread_id,
+        "checkpoint_id": ends[-1]["checkpoint_id"],
+    }
+    events, cancelled = [], False
+    async with client.stream("POST", "/api/chat", json=body) as response:
+        async for frame in frames(response):
+            events.append(frame.event)
+            if not cancelled and [e["type"] for e in events].count("TEXT_MESSAGE_CONTENT") == 3:
+                assert (await client.post(f"/api/threads/{thread_id}/cancel")).json()["cancelled"]
+                cancelled = True
+    assert events[-1]["outcome"] == {"type": "cancelled"}
+    now = await messages(client, thread_id)
+    assert [m["content"] for m in now] == [
+        old[0]["content"],
+        old[1]["content"],
+        body["message"],
+        text_of(events),
+    ]
+    # the stopped run's own checkpoint (its input), then the partial answer added to it
+    head, stopped = (await history(client, thread_id))[:2]
+    assert head["source"] == "update" and head["parent_checkpoint_id"] == stopped["checkpoint_id"]
+    assert (
+        stopped["run_id"] == events[0]["runId"]
+        and stopped["parent_checkpoint_id"] == ends[-1]["checkpoint_id"]
+    )
+    kept = next(
+        c
+        for c in await history(client, thread_id, values="true", limit=200)
+        if c["checkpoint_id"] == ends[0]["checkpoint_id"]
+    )
+    assert kept["values"]["messages"] == old
