@@ -9,6 +9,7 @@ class Refusal(Exception):
         super().__init__(message)
         self.message = message
         self.details = details
+        self.headers: dict[str, str] = {}
 
 
 class InvalidRequest(Refusal):
@@ -47,3 +48,30 @@ class ShuttingDown(Refusal):
 class CancelNotDelivered(Refusal):
     status_code = 503
     code = "cancel_not_delivered"
+
+
+class HostNotAllowed(Refusal):
+    status_code = 400
+    code = "host_not_allowed"
+
+
+class CrossSiteRequest(Refusal):
+    status_code = 403
+    code = "cross_site_request"
+
+
+class BodyTooLarge(Refusal):
+    status_code = 413
+    code = "body_too_large"
+
+
+class TooManyAttempts(Refusal):
+    status_code = 429
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"too many wrong API keys from this address; try again in {retry_after} s",
+            retry_after=retry_after,
+        )
+        self.headers = {"Retry-After": str(retry_after)}

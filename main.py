@@ -12,17 +12,42 @@ from typing import Any
 
 import asyncpg
 import uvicorn
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
+from fastapi.middleware import Middleware
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import agui, auth, chat, health, history, runs, threads
 from api.errors import install_error_handlers
 from api.resources import open_resources
+from api.security import AllowedHosts, LimitBody, RefuseCrossSite
+from db.pools import database_address
 from settings import Settings
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("server")
+
+
+def security_middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first: each refuses before the next one, or the app, sees the request."""
+    cors = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Last-Event-ID", "x-api-key"],
+            expose_headers=["Retry-After"],
+            allow_credentials=True,
+        )
+    ]
+    return [
+        Middleware(AllowedHosts, settings=settings),  # 400 host_not_allowed
+        *(cors if settings.allowed_origins else []),  # answers preflights of ALLOWED_ORIGINS
+        Middleware(RefuseCrossSite, settings=settings),  # 403 cross_site_request
+        Middleware(auth.RequireApiKey, settings=settings),  # 401 unauthorized, 429 too_many_attempts
+        Middleware(LimitBody, settings=settings),  # 413 body_too_large
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,19 +57,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         async with open_resources(settings) as resources:
             log.info("ready; model: %s", settings.model_name)
-            yield {"resources": resources}
+            yield {"resources": resources, "key_guard": auth.KeyGuard(settings)}
 
-    app = FastAPI(title="LangGraph chat server", lifespan=lifespan)
+    app = FastAPI(title="LangGraph chat server", lifespan=lifespan, middleware=security_middleware(settings))
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(auth.router)
-    for module in (chat, agui, runs, threads, history):
-        app.include_router(module.router, dependencies=[Depends(auth.require_api_key)])
+    for module in (health, auth, chat, agui, runs, threads, history):
+        app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)
     @app.get("/debug", include_in_schema=False)
-    async def debug_page(request: Request) -> FileResponse:
-        page = "index.html" if auth.is_authorized(request, settings.api_key) else "login.html"
+    async def debug_page(request: Request, guard: auth.KeyGuardDep) -> FileResponse:
+        page = "index.html" if guard.has_session(request) else "login.html"
         return FileResponse(STATIC / page)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -69,6 +92,7 @@ def main() -> None:
             asyncio.run(_database_answers(settings.database_url))
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
             sys.exit(f"error: cannot connect to the database at DATABASE_URL ({error})")
+        log.info("using the PostgreSQL %s", database_address(settings.database_url))
     # uvicorn re-raises the signal that stopped it once it has shut down gracefully; with this
     # handler in place that signal ends `main()` normally, so a clean SIGTERM exits 0.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
@@ -77,6 +101,12 @@ def main() -> None:
             "no API_KEY set: listening on %s:%d, anyone who can reach that address can use the server",
             settings.host,
             settings.port,
+        )
+    if settings.allowed_hosts is None and not settings.bound_to_loopback:
+        log.warning(
+            "ALLOWED_HOSTS unset and HOST=%s is not loopback: answering requests addressed to an IP "
+            "address or to localhost only; set ALLOWED_HOSTS to the names clients use (or * for any)",
+            settings.host,
         )
     uvicorn.run(
         "main:create_app",

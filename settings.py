@@ -1,13 +1,17 @@
 """The server's settings: one typed object, read from the environment and `.env`."""
 
+import ipaddress
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 THREAD_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 RUN_ID_PATTERN = THREAD_ID_PATTERN
+ORIGIN_PATTERN = r"^https?://[^/?#@\s]+$"
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 class Settings(BaseSettings):
@@ -67,6 +71,65 @@ class Settings(BaseSettings):
         20, ge=0, description="On SIGTERM, how long active runs may go on before cancellation."
     )
     api_key: str | None = Field(None, description="When set, every endpoint but /healthz requires this key.")
+    session_ttl_seconds: int = Field(
+        43200, gt=0, description="How long the page's sign-in (its session cookie) lasts."
+    )
+    allowed_hosts: Annotated[list[str] | None, NoDecode] = Field(
+        None,
+        description="Host names the server answers to, comma-separated, * for any "
+        "(unset: the loopback names, and any IP address when HOST is not loopback).",
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        [],
+        description="Origins of other sites' pages allowed to call the server (CORS), comma-separated.",
+    )
+    max_body_bytes: int = Field(
+        4 * 1024 * 1024,
+        gt=0,
+        description="Largest accepted request body (POST /agui re-sends the whole conversation).",
+    )
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts_are_names(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        hosts = [host_name(entry) for entry in value]
+        for entry, host in zip(value, hosts, strict=True):
+            bare = entry.strip().lower().strip("[]").rstrip(".")
+            if host != bare or (host != "*" and not re.fullmatch(r"[a-z0-9_.-]+|[0-9a-f:.]+", host)):
+                raise ValueError(f"ALLOWED_HOSTS entry {entry!r} is not a host name (no scheme, no port)")
+        return hosts
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: list[str]) -> list[str]:
+        origins = [entry.rstrip("/").lower() for entry in value]
+        for entry, origin in zip(value, origins, strict=True):
+            if not re.fullmatch(ORIGIN_PATTERN, origin):
+                raise ValueError(
+                    f"ALLOWED_ORIGINS entry {entry!r} is not an origin such as https://app.example.com"
+                    " ('*' is not accepted: it would let every website drive the server)"
+                )
+        return origins
+
+    @model_validator(mode="after")
+    def _body_fits_a_message(self) -> "Settings":
+        # A message of MAX_MESSAGE_BYTES can take six times as many bytes as escaped JSON (\u0001).
+        smallest = 6 * self.max_message_bytes + 4096
+        if self.max_body_bytes < smallest:
+            raise ValueError(
+                f"MAX_BODY_BYTES ({self.max_body_bytes}) is below {smallest}, the largest legal "
+                "body of one message of MAX_MESSAGE_BYTES"
+            )
+        return self
 
     @field_validator("graph")
     @classmethod
@@ -77,6 +140,28 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def bound_to_loopback(self) -> bool:
+        """Whether HOST is a loopback address, reachable from this machine only."""
+        name = host_name(self.host)
+        if name == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            return False
+
+    @property
     def model_name(self) -> str:
         """Which model answers, as /readyz reports it."""
         return self.model if self.openai_api_key else "offline"
+
+
+def host_name(host: str) -> str:
+    """A Host header's or setting's name, lower case, without port, brackets or final dot."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    name, colon, port = host.rpartition(":")
+    if colon and port.isdecimal() and ":" not in name:
+        host = name
+    return host.rstrip(".")

@@ -7,15 +7,18 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from agent.ids import new_id
 from agent.messages import message_text, new_messages
+from agent.text import has_surrogates
 from errors import InvalidRequest
 
 
 def check_text(text: str, max_bytes: int, *, name: str = "message") -> None:
-    """Refuse text over `max_bytes` of UTF-8, or with a NUL (PostgreSQL text cannot hold one)."""
+    """Refuse text over `max_bytes` of UTF-8, or with a NUL or a lone surrogate (not storable text)."""
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise InvalidRequest(f"{name} is longer than {max_bytes} bytes")
     if "\x00" in text:
         raise InvalidRequest(f"{name} contains a NUL character")
+    if not text.isascii() and has_surrogates(text):
+        raise InvalidRequest(f"{name} contains a lone surrogate (not a Unicode character)")
 
 
 def user_message(text: str, max_bytes: int, *, message_id: str | None = None) -> HumanMessage:

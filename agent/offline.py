@@ -2,8 +2,9 @@
 
 It exists so a fresh machine with no API key shows every part of the server:
 tokens arrive one by one at `token_delay`, arithmetic and time questions become
-tool calls, and answers quote earlier turns of the thread (which only the
-checkpoint could have supplied).
+tool calls (the clock in the zone of a place the question names, else UTC, and
+the answer says which zone and why), and answers quote earlier turns of the
+thread (which only the checkpoint could have supplied).
 """
 
 import asyncio
@@ -28,6 +29,7 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 
 from agent.ids import new_id
+from agent.places import find_place
 
 _ARITHMETIC = re.compile(r"[-+(]*\d[\d.]*(?:\s*(?:\*\*|[-+*/^%])\s*[-+(]*\d[\d.]*\)*)+")
 _TIME_QUESTION = re.compile(r"\b(time|clock|date)\b", re.IGNORECASE)
@@ -46,9 +48,29 @@ def offline_reply(messages: Sequence[BaseMessage], tool_names: Sequence[str]) ->
     if "calculator" in tool_names and (match := _ARITHMETIC.search(text)):
         return _tool_call("calculator", {"expression": match.group().strip()})
     if "current_time" in tool_names and _TIME_QUESTION.search(text):
-        zone = _TIME_ZONE.search(text)
-        return _tool_call("current_time", {"timezone": zone.group() if zone else "UTC"})
+        return _tool_call("current_time", {"timezone": _zone_asked(text)})
     return AIMessage(_answer_from_memory(messages, text))
+
+
+def _zone_asked(question: str) -> str:
+    """The time zone a question names (Europe/Paris), or that of a place it names (Tokyo); else UTC."""
+    if zone := _TIME_ZONE.search(question):
+        return zone.group()
+    return place.zone if (place := find_place(question)) else "UTC"
+
+
+def _which_zone(question: str, zone: str) -> str:
+    """Which zone the clock was read in, and why, as the end of a sentence."""
+    if _TIME_ZONE.search(question):
+        return f" in {zone}"
+    if (place := find_place(question)) is not None and place.zone == zone:
+        return f" in {zone} (for {place.name}{': ' + place.note if place.note else ''})"
+    if zone == "UTC":
+        return (
+            " in UTC: I found no place or time zone I know in your question; "
+            "name a city such as Tokyo or a zone such as Europe/Paris"
+        )
+    return f" in {zone}"
 
 
 def _answer_from_memory(messages: Sequence[BaseMessage], text: str) -> str:
@@ -74,6 +96,8 @@ def _describe_tool_results(messages: Sequence[BaseMessage]) -> str:
         if not isinstance(message, ToolMessage):
             break
         results.insert(0, message)
+    calls = {c["id"]: c["args"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
+    questions = [_text(m) for m in messages if isinstance(m, HumanMessage)]
     parts = []
     for result in results:
         if result.status == "error":
@@ -81,7 +105,9 @@ def _describe_tool_results(messages: Sequence[BaseMessage]) -> str:
         elif result.name == "calculator":
             parts.append(f"The calculator says the answer is {_text(result)}.")
         elif result.name == "current_time":
-            parts.append(f"The clock says it is {_text(result)}.")
+            zone = str(calls.get(result.tool_call_id, {}).get("timezone", "UTC"))
+            where = _which_zone(questions[-1] if questions else "", zone)
+            parts.append(f"The clock says it is {_text(result)}{where}.")
         else:
             parts.append(f"The {result.name} tool answered: {_text(result)}.")
     return " ".join(parts)

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 
+from agent.places import find_place
+
 _BINARY = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -74,11 +76,13 @@ def calculator(expression: str) -> str:
 
 
 def current_time(timezone: str = "UTC") -> str:
-    """The current date and time in an IANA time zone, such as "Europe/Paris"."""
+    """The current date and time in an IANA time zone, such as "Europe/Paris", or a city or country's."""
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ToolException(f"unknown time zone {timezone!r}") from error
+        if (place := find_place(timezone)) is None or place.name.lower() != timezone.strip().lower():
+            raise ToolException(f"unknown time zone {timezone!r}") from error
+        zone = ZoneInfo(place.zone)
     return datetime.now(zone).isoformat(timespec="seconds")
 
 

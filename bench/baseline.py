@@ -1,6 +1,7 @@
 """The yardstick: the plainest server for the same graph, one endpoint and nothing else.
 
-`POST /chat {"message", "thread_id"}` runs `agent.graph.build_graph` with a plain
+`POST /chat {"message", "thread_id"}` runs the default graph written the ordinary
+way (`bench/plain_graph.py`: stock `ChatOpenAI` and `ToolNode`) with a plain
 `AsyncPostgresSaver` through `graph.astream(..., stream_mode="messages")` and
 writes each token as an SSE `data:` line. No runs, no ids, no rows, no events:
 what any server of this graph must at least spend. It lives only in the
@@ -21,7 +22,7 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from agent.graph import build_graph
+from bench.plain_graph import build
 from settings import Settings
 
 
@@ -37,7 +38,7 @@ def create_app() -> FastAPI:
         ) as pool:
             checkpointer = AsyncPostgresSaver(pool)
             await checkpointer.setup()
-            app.state.graph = build_graph(checkpointer, settings)
+            app.state.graph = build(checkpointer, settings)
             yield
 
     app = FastAPI(lifespan=lifespan)

@@ -60,19 +60,21 @@ FULL = Sizes(
 async def warm_up(servers: Servers, sizes: Sizes) -> None:
     """Fill both servers' connection pools and caches at the highest concurrency measured."""
     concurrency = max(sizes.throughput)
-    for target in (servers.baseline, servers.ours):
+    for target in (servers.baseline, servers.ours, servers.ours_plain):
         await run_load(target, turns=sizes.warmup * concurrency, concurrency=concurrency, message=MESSAGE)
 
 
 async def throughput(servers: Servers, sizes: Sizes) -> list[dict[str, Any]]:
-    """50-token answers without pacing at each concurrency; ours against the baseline."""
+    """50-token answers without pacing at each concurrency; ours (our graph, and the baseline's
+    graph served through GRAPH=) against the baseline."""
     records = []
     for concurrency, turns in sizes.throughput.items():
         rows = {}
-        for target in (servers.baseline, servers.ours):
+        for target in (servers.baseline, servers.ours, servers.ours_plain):
             load = await run_load(target, turns=turns, concurrency=concurrency, message=MESSAGE)
             rows[target.name] = figures(load)
         rows["ratio"] = ratios(rows["ours"], rows["baseline"])
+        rows["ratio_plain"] = ratios(rows["ours_plain"], rows["baseline"])
         records.append(emit("throughput", rows, concurrency=concurrency))
     return records
 

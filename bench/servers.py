@@ -20,6 +20,7 @@ class Servers:
     standin: StandInProcess
     baseline: Target
     ours: Target
+    ours_plain: Target  # our server serving bench/plain_graph.py through GRAPH=
 
 
 def _our_token_text(frame: bytes) -> str:
@@ -86,7 +87,10 @@ def start_servers(
         baseline = stack.enter_context(baseline_process(env, log_dir))
         ours = ServerProcess({**env, **(server_env or {})}, log_dir).start()
         stack.callback(ours.stop)
-        assert ours.process is not None
+        plain = ServerProcess({**env, **(server_env or {}), "GRAPH": "bench.plain_graph:build"}, log_dir)
+        plain.start()
+        stack.callback(plain.stop)
+        assert ours.process is not None and plain.process is not None
         yield Servers(
             database_url=url,
             standin=standin,
@@ -98,12 +102,18 @@ def start_servers(
                 is_token=lambda frame: frame.startswith(b"data: "),
                 token_text=_baseline_token_text,
             ),
-            ours=Target(
-                name="ours",
-                url=ours.url,
-                pid=ours.process.pid,
-                path="/api/chat",
-                is_token=lambda frame: TOKEN_MARK in frame,
-                token_text=_our_token_text,
-            ),
+            ours=_our_target("ours", ours),
+            ours_plain=_our_target("ours_plain", plain),
         )
+
+
+def _our_target(name: str, server: ServerProcess) -> Target:
+    assert server.process is not None
+    return Target(
+        name=name,
+        url=server.url,
+        pid=server.process.pid,
+        path="/api/chat",
+        is_token=lambda frame: TOKEN_MARK in frame,
+        token_text=_our_token_text,
+    )

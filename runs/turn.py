@@ -18,6 +18,7 @@ from agent.events import STREAM_MODES, EventTranslator, node_messages
 from agent.history import thread_config, where_run_left
 from agent.messages import agui_messages
 from agent.partial import messages_after_cancel
+from agent.text import clean_part
 from runs.run import Run, Status
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ async def run_turn(
             durability=durability,
             subgraphs=True,
         ):
+            data = clean_part(mode, data)
             for event in translator.translate(mode, data, namespace):
                 run.append(event)
             if mode == "tasks" and not namespace and "result" in data:

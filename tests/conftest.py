@@ -1,7 +1,8 @@
 """Fixtures: a real PostgreSQL, the stand-in model, and our server as real processes.
 
-PostgreSQL is the server named by TEST_DATABASE_URL (or DATABASE_URL) when set,
-else an embedded one (pgserver) in a temporary folder.
+PostgreSQL is the server named by TEST_DATABASE_URL when set, else an embedded
+one (pgserver) in a temporary folder; never DATABASE_URL, which names the
+user's own database (the servers the tests start do not inherit it either).
 """
 
 import os
@@ -13,6 +14,7 @@ import httpx
 import pgserver
 import pytest
 
+from tests import agui_client
 from tests.processes import ROOT, ServerProcess, StandInProcess
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -26,7 +28,7 @@ def log_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    url = os.environ.get("TEST_DATABASE_URL")
     if url:
         yield url
         return
@@ -109,3 +111,12 @@ def pair(
     for process in (a, b):
         if process.process and process.process.poll() is None:
             process.stop()
+
+
+@pytest.fixture(scope="session")
+def conformance_script() -> Path:
+    """tests/agui/conformance.mjs, the official AG-UI client's driver (skips when Node is missing)."""
+    script = agui_client.conformance_script()
+    if isinstance(script, str):
+        pytest.skip(script)
+    return script

@@ -1,19 +1,23 @@
 """Graphs served through the GRAPH setting in tests: they show the server is not tied to its own graph."""
 
 import asyncio
+from itertools import takewhile
 from typing import Annotated
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
+from langchain_openai import ChatOpenAI
 from langgraph.channels import DeltaChannel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
-from langgraph.types import interrupt
+from langgraph.prebuilt import ToolNode, create_react_agent, tools_condition
+from langgraph.types import Send, interrupt
 from typing_extensions import TypedDict
 
 from agent.delta import add_message_batches
+from agent.tools import default_tools
+from settings import Settings
 
 
 @tool
@@ -47,6 +51,83 @@ def slow_tool_graph(checkpointer: BaseCheckpointSaver):
     graph = StateGraph(MessagesState)
     graph.add_node("agent", agent)
     graph.add_node("tools", ToolNode([wait_a_while]))
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", tools_condition, ["tools", END])
+    graph.add_edge("tools", "agent")
+    return graph.compile(checkpointer=checkpointer)
+
+
+def nested_graph(checkpointer: BaseCheckpointSaver, settings: Settings):
+    """Agents inside agents, chosen by the user's message, each built the ordinary way.
+
+    - by default: a `create_react_agent` (with the calculator) used as the node `researcher`;
+    - `[supervise]`: a supervisor that hands the question to two sub-agents in turn, each a
+      `create_react_agent` called from a node that keeps only its final answer;
+    - `[fanout]`: a `Send` fan-out to two `writer` branches that stream at the same time.
+    """
+    model = ChatOpenAI(
+        model=settings.model, api_key=settings.openai_api_key, base_url=settings.openai_base_url
+    )
+    researcher = create_react_agent(model, default_tools(), name="researcher")
+    private = {name: create_react_agent(model, default_tools(), name=name) for name in ("analyst", "editor")}
+
+    def sub_agent(name: str):
+        async def run(state: MessagesState) -> dict:
+            result = await private[name].ainvoke({"messages": state["messages"]})
+            return {"messages": [result["messages"][-1]]}
+
+        return run
+
+    def supervisor(state: MessagesState) -> dict:
+        return {}
+
+    def next_agent(state: MessagesState) -> str:
+        since_user = takewhile(lambda m: not isinstance(m, HumanMessage), reversed(state["messages"]))
+        return ("analyst", "editor", END)[min(sum(isinstance(m, AIMessage) for m in since_user), 2)]
+
+    async def writer(state: MessagesState) -> dict:
+        return {"messages": [await model.ainvoke(state["messages"])]}
+
+    def route(state: MessagesState) -> list[Send] | str:
+        text = state["messages"][-1].text
+        if "[fanout]" in text:
+            return [Send("writer", state), Send("writer", state)]
+        return "supervisor" if "[supervise]" in text else "researcher"
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("researcher", researcher)
+    graph.add_node("supervisor", supervisor)
+    graph.add_node("analyst", sub_agent("analyst"))
+    graph.add_node("editor", sub_agent("editor"))
+    graph.add_node("writer", writer)
+    graph.add_conditional_edges(START, route, ["researcher", "supervisor", "writer"])
+    graph.add_conditional_edges("supervisor", next_agent, ["analyst", "editor", END])
+    graph.add_edge("analyst", "supervisor")
+    graph.add_edge("editor", "supervisor")
+    graph.add_edge("researcher", END)
+    graph.add_edge("writer", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+@tool
+def read_legacy_file() -> str:
+    """Text decoded with surrogateescape, as a tool reading bytes that are not UTF-8 might return it."""
+    return b"caf\xe9 au lait".decode("utf-8", "surrogateescape")
+
+
+def surrogate_tool_graph(checkpointer: BaseCheckpointSaver):
+    """A model-less agent whose tool returns a lone surrogate, which its answer then quotes."""
+
+    def agent(state: MessagesState) -> dict:
+        last = state["messages"][-1]
+        if isinstance(last, HumanMessage):
+            call = {"name": "read_legacy_file", "args": {}, "id": f"call-{len(state['messages'])}"}
+            return {"messages": [AIMessage("Reading it.", tool_calls=[call])]}
+        return {"messages": [AIMessage(f"It says: {last.text}")]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("agent", agent)
+    graph.add_node("tools", ToolNode([read_legacy_file]))
     graph.add_edge(START, "agent")
     graph.add_conditional_edges("agent", tools_condition, ["tools", END])
     graph.add_edge("tools", "agent")

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import os
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -71,6 +71,24 @@ async def browser() -> AsyncIterator[Browser]:
         chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         await chromium.close()
+
+
+@pytest.fixture
+async def launch_browser() -> AsyncIterator[Callable[..., Awaitable[Browser]]]:
+    """Launch a Chromium of the test's own with extra command-line switches, closed at the end."""
+    async with async_playwright() as playwright:
+        launched: list[Browser] = []
+
+        async def launch(*switches: str) -> Browser:
+            chromium = await playwright.chromium.launch(
+                executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *switches]
+            )
+            launched.append(chromium)
+            return chromium
+
+        yield launch
+        for chromium in launched:
+            await chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,22 @@ from pathlib import Path
 
 import httpx
 
+from settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0
+SETTING_NAMES = {name.upper() for name in Settings.model_fields}
+
+
+def server_environment(env: dict[str, str]) -> dict[str, str]:
+    """The environment of a server a test starts: this one without any setting (DATABASE_URL,
+    API_KEY, GRAPH…) a user may have exported, plus `env`."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name.upper() not in SETTING_NAMES and name != "PYTEST_CURRENT_TEST"
+    }
+    return {**inherited, **env}
 
 
 def free_port() -> int:
@@ -37,7 +51,7 @@ def wait_until_answers(url: str, process: subprocess.Popen[bytes], log: Path) ->
 
 @dataclass
 class ServerProcess:
-    """A `python main.py` process on a loopback port."""
+    """A `python main.py` process on a loopback port, in the log folder, with only the settings in `env`."""
 
     env: dict[str, str]
     log_dir: Path
@@ -53,11 +67,16 @@ class ServerProcess:
     def start(self, *args: str) -> "ServerProcess":
         self.starts += 1
         self.log = self.log_dir / f"server-{self.port}-{self.starts}.log"
-        env = {**os.environ, **self.env, "PORT": str(self.port), "HOST": "127.0.0.1"}
-        env.pop("PYTEST_CURRENT_TEST", None)
+        env = server_environment({**self.env, "PORT": str(self.port), "HOST": "127.0.0.1"})
+        # Run from the log folder, not the checkout: Settings reads `.env` from the working
+        # directory, and a user's `.env` must not reach a test's server.
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "main.py", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                [sys.executable, str(ROOT / "main.py"), *args],
+                cwd=self.log_dir,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         wait_until_answers(f"{self.url}/readyz", self.process, self.log)
         return self

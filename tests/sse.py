@@ -48,3 +48,10 @@ def types(events: list[dict[str, Any]]) -> list[str]:
 
 def text_of(events: list[dict[str, Any]]) -> str:
     return "".join(e["delta"] for e in events if e["type"] == "TEXT_MESSAGE_CONTENT")
+
+
+async def user_messages(client: httpx.AsyncClient, thread_id: str) -> list[str]:
+    """The user messages of a thread's checkpoint, oldest first."""
+    response = await client.get(f"/api/threads/{thread_id}")
+    assert response.status_code == 200, response.text
+    return [m["content"] for m in response.json()["messages"] if m["role"] == "user"]

@@ -6,7 +6,8 @@ exercised end to end. What it does is chosen by the last user message:
 - arithmetic such as `12 * 7` asks for the `calculator` tool (then answers with its result);
 - `[slow]` paces tokens 200 ms apart; `[tokens=N]`, `[delay=MS]`, `[ttft=MS]` set length and pace;
 - `[fail500]` answers HTTP 500; `[timeout]` never answers; `[drop]` breaks the stream
-  after a few tokens; `[malformed]` sends a chunk that is not JSON.
+  after a few tokens; `[malformed]` sends a chunk that is not JSON;
+- `[surrogate]` puts a lone surrogate (JSON `"\\ud800"`, as a broken provider might) in a token.
 
 Every request body is kept (unless `--forget-requests`, as the benchmark runs it);
 GET /_requests returns them. Run it alone with
@@ -129,6 +130,8 @@ class StandIn:
                 words = [f"The result is {_text(last)}."]
             else:
                 words = [f"turn{turn}"] + [f" w{i}" for i in range(1, tokens)]
+                if "[surrogate]" in prompt:
+                    words[1:2] = [" half\ud800pair"]
             for i, word in enumerate(words):
                 if delay:
                     await asyncio.sleep(delay)

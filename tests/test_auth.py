@@ -1,4 +1,4 @@
-"""With API_KEY set, every endpoint but /healthz wants the key: a bearer token, or the page's cookie."""
+"""With API_KEY set, every endpoint but /healthz and the sign-in page wants the key, or the page's cookie."""
 
 from collections.abc import Callable
 
@@ -49,3 +49,23 @@ async def test_the_page_signs_in_with_a_cookie(start_server: Callable[..., Serve
         async with browser.stream("GET", "/chat", params={"message": "hi"}) as response:
             assert response.status_code == 200
             assert b"RUN_FINISHED" in await response.aread()
+
+
+async def test_the_api_docs_need_the_key_too(start_server: Callable[..., ServerProcess]) -> None:
+    server = start_server({"API_KEY": KEY, "OPENAI_API_KEY": ""})
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as browser:
+        for path in ("/docs", "/openapi.json", "/redoc"):
+            response = await browser.get(path)
+            assert response.status_code == 401, path
+            assert response.json()["error"]["code"] == "unauthorized"
+        assert (await browser.get("/static/app.js")).status_code == 200  # the sign-in page's assets
+        await browser.post("/api/login", json={"key": KEY})
+        assert (await browser.get("/docs")).status_code == 200
+        assert "/api/chat" in (await browser.get("/openapi.json")).json()["paths"]
+
+
+async def test_the_key_may_come_as_x_api_key(start_server: Callable[..., ServerProcess]) -> None:
+    server = start_server({"API_KEY": KEY, "OPENAI_API_KEY": "", "OFFLINE_TOKEN_DELAY": "0"})
+    async with httpx.AsyncClient(base_url=server.url, timeout=30, headers={"x-api-key": KEY}) as sdk:
+        assert (await sdk.get("/api/threads")).status_code == 200
+        assert (await turn(sdk, "hello"))[-1]["type"] == "RUN_FINISHED"

@@ -3,6 +3,8 @@
 Each fenced block right after a `<!-- example: prints "…" -->` line is run in
 README order (a later one may use a run an earlier one made), with
 `localhost:8000` pointed at the test server and the `demo-` ids made unique.
+The server is the README's own set-up: `python main.py` with no API key, so the
+built-in offline model answers (not the stand-in model, whose answers differ).
 """
 
 import re
@@ -47,11 +49,17 @@ def test_the_readme_has_a_python_example_and_curl_for_each_streaming_endpoint() 
         assert any(endpoint in code for code in curls), f"no curl -N example for {endpoint}"
 
 
-def test_the_readme_examples_run(server: ServerProcess) -> None:
+def test_the_readme_points_at_the_protocol_document_and_not_at_drafts() -> None:
+    text = (ROOT / "README.md").read_text()
+    assert "](docs/PROTOCOL.md)" in text and (ROOT / "docs" / "PROTOCOL.md").is_file()
+    assert not re.search(r"(?<![\w/])shared/", text), "the README points at shared/"
+
+
+def test_the_readme_examples_print_what_they_promise(offline_server: ServerProcess) -> None:
     if shutil.which("curl") is None:
         pytest.skip("curl is not on PATH")
     prefix = f"demo{uuid.uuid4().hex[:8]}-"
-    host = server.url.removeprefix("http://")
+    host = offline_server.url.removeprefix("http://")
 
     def adapted(text: str) -> str:
         return text.replace("localhost:8000", host).replace("demo-", prefix)

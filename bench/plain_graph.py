@@ -1,0 +1,38 @@
+"""The default graph written the ordinary way: stock `ChatOpenAI`, `ToolNode`, `tools_condition`.
+
+The baseline server runs it, and our server serves it with `GRAPH=bench.plain_graph:build`,
+so the benchmark shows what a user's own graph costs, not only ours.
+"""
+
+from langchain_core.messages import BaseMessage
+from langchain_openai import ChatOpenAI
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.prebuilt import ToolNode, tools_condition
+
+from agent.tools import default_tools
+from settings import Settings
+
+
+def build(checkpointer: BaseCheckpointSaver, settings: Settings) -> CompiledStateGraph:
+    tools = default_tools()
+    model = ChatOpenAI(
+        model=settings.model,
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        streaming=True,
+        stream_usage=True,
+        max_retries=settings.model_max_retries,
+    ).bind_tools(tools)
+
+    async def agent(state: MessagesState) -> dict[str, list[BaseMessage]]:
+        return {"messages": [await model.ainvoke(state["messages"])]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("agent", agent)
+    graph.add_node("tools", ToolNode(tools, handle_tool_errors=True))
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", tools_condition, ["tools", END])
+    graph.add_edge("tools", "agent")
+    return graph.compile(checkpointer=checkpointer)
