@@ -75,3 +75,39 @@ class TooManyAttempts(Refusal):
             retry_after=retry_after,
         )
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class InterruptPending(Refusal):
+    status_code = 409
+    code = "interrupt_pending"
+
+    def __init__(self, thread_id: str, interrupt_ids: list[str]) -> None:
+        super().__init__(
+            f"thread {thread_id} waits for an answer to interrupt(s) {', '.join(interrupt_ids)}: "
+            "resume them (or cancel the thread's run) before sending a new message",
+            interrupts=interrupt_ids,
+        )
+
+
+class InterruptNotPending(Refusal):
+    status_code = 409
+    code = "interrupt_not_pending"
+
+    def __init__(self, thread_id: str, interrupt_ids: list[str]) -> None:
+        super().__init__(
+            f"thread {thread_id} has no open interrupt {', '.join(interrupt_ids)} "
+            "(unknown, or already answered)",
+            interrupts=interrupt_ids,
+        )
+
+
+class ResumeIncomplete(Refusal):
+    status_code = 422
+    code = "resume_incomplete"
+
+    def __init__(self, thread_id: str, missing: list[str]) -> None:
+        super().__init__(
+            f"the resume must answer every open interrupt of thread {thread_id}; "
+            f"missing: {', '.join(missing)}",
+            missing=missing,
+        )

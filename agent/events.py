@@ -16,7 +16,9 @@ node (a `Send` fan-out) is the step `writer (2)`. STEP_STARTED and the start of
 each message and tool call carry `metadata.path`, the nodes from the root graph
 down to the node that made it. Messages of parallel branches stream
 interleaved, each under its own id, and end when their chunk says it is the
-last or their task finishes.
+last or their task finishes. A task that stopped on `interrupt()` reports its
+interrupts (a subgraph's at each level, innermost first); the run then ends with
+an interrupt outcome listing each once.
 """
 
 import json
@@ -26,6 +28,7 @@ from typing import Any
 from ag_ui.core import (
     BaseEvent,
     CustomEvent,
+    Interrupt,
     RunErrorEvent,
     RunFinishedEvent,
     RunStartedEvent,
@@ -42,9 +45,14 @@ from ag_ui.core import (
     ToolCallResultEvent,
     ToolCallStartEvent,
 )
-from ag_ui.core.events import RunFinishedCancelledOutcome, RunFinishedSuccessOutcome
+from ag_ui.core.events import (
+    RunFinishedCancelledOutcome,
+    RunFinishedInterruptOutcome,
+    RunFinishedSuccessOutcome,
+)
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
 
+from agent.interrupts import agui_interrupt
 from agent.messages import message_text
 
 STREAM_MODES = ["messages", "tasks", "custom"]
@@ -98,6 +106,7 @@ class EventTranslator:
         self._subagent_by_task: dict[str, Namespace] = {}
         self._usage: dict[str, tuple[int, int]] = {}  # message id -> input, output tokens
         self._subagents_started = 0
+        self.interrupts: dict[str, Interrupt] = {}  # interrupt id -> what the run stopped on
 
     def started(self) -> RunStartedEvent:
         return RunStartedEvent(thread_id=self.thread_id, run_id=self.run_id)
@@ -123,7 +132,12 @@ class EventTranslator:
         return events
 
     def finished(self, *, cancelled: bool = False) -> list[BaseEvent]:
-        outcome = RunFinishedCancelledOutcome() if cancelled else RunFinishedSuccessOutcome()
+        if cancelled:
+            outcome: Any = RunFinishedCancelledOutcome()
+        elif self.interrupts:
+            outcome = RunFinishedInterruptOutcome(interrupts=list(self.interrupts.values()))
+        else:
+            outcome = RunFinishedSuccessOutcome()
         usage = None
         if self._usage:
             input_tokens = sum(used[0] for used in self._usage.values())
@@ -251,6 +265,9 @@ class EventTranslator:
 
     def _task_finished(self, task: dict[str, Any], scope: str | None) -> list[BaseEvent]:
         task_id = task["id"]
+        for interrupt in task.get("interrupts") or ():
+            if interrupt["id"] not in self.interrupts:
+                self.interrupts[interrupt["id"]] = agui_interrupt(interrupt, subagent_run_id=scope)
         events = self._end_messages(task=task_id) + self._end_tool_calls(task=task_id)
         for message in node_messages(task["result"]):
             events += self._whole_message(message, scope)

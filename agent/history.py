@@ -5,17 +5,15 @@ older one (`checkpoint_id`) writes its checkpoint as that one's child, so the
 thread's checkpoints form a tree whose newest checkpoint is the head.
 """
 
-import json
 import re
 from datetime import datetime
 from typing import Any
 
-from langchain_core.load import dumpd
-from langchain_core.load.serializable import Serializable
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import StateSnapshot
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from agent.messages import agui_messages
 from errors import InvalidRequest, NotFound
@@ -38,7 +36,7 @@ class CheckpointSummary(BaseModel):
     message_count: int
     next: list[str]  # the nodes that would run next; empty when the turn ended
     interrupts: list[Interrupt]
-    values: dict[str, Any] | None = None  # with `values=true`: as GET /api/threads/{id}/state
+    values: dict[str, Any] | None = None  # with `values=true`: as GET /api/threads/{id}/state gives them
 
 
 class HistoryPage(BaseModel):
@@ -56,24 +54,13 @@ def thread_config(thread_id: str, checkpoint_id: str | None = None) -> RunnableC
 
 
 def state_values(values: dict[str, Any]) -> dict[str, Any]:
-    """A state's values as JSON: messages in the AG-UI shape, every other channel as JSON."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if key == "messages":
-            out[key] = [m.model_dump(mode="json", by_alias=True) for m in agui_messages(list(value))]
-        else:
-            out[key] = json.loads(json.dumps(value, default=_jsonable))
-    return out
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Serializable):
-        return dumpd(value)
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    return repr(value)
+    """A state's values as JSON, as GET /api/threads/{id}/state gives them: messages in the AG-UI shape."""
+    return {
+        channel: to_jsonable_python(agui_messages(list(value)), by_alias=True)
+        if channel == "messages" and isinstance(value, list)
+        else to_jsonable_python(value, fallback=repr)
+        for channel, value in values.items()
+    }
 
 
 def summary(snapshot: StateSnapshot, *, with_values: bool) -> CheckpointSummary:
@@ -89,8 +76,7 @@ def summary(snapshot: StateSnapshot, *, with_values: bool) -> CheckpointSummary:
         message_count=len(snapshot.values.get("messages", [])),
         next=list(snapshot.next),
         interrupts=[
-            Interrupt(id=i.id, value=json.loads(json.dumps(i.value, default=_jsonable)))
-            for i in snapshot.interrupts
+            Interrupt(id=i.id, value=to_jsonable_python(i.value, fallback=repr)) for i in snapshot.interrupts
         ],
         values=state_values(snapshot.values) if with_values else None,
     )
@@ -117,6 +103,18 @@ class History:
         """The thread's state at `checkpoint_id`; NotFound if the thread has no such checkpoint."""
         await self.require(thread_id, checkpoint_id)
         return await self._graph.aget_state(thread_config(thread_id, checkpoint_id))
+
+    async def require_fork_point(
+        self, thread_id: str | None, checkpoint_id: str, *, resume: object | None = None
+    ) -> None:
+        """Refuse a turn from `checkpoint_id` unless it names a checkpoint of the thread, with no resume."""
+        if thread_id is None:
+            raise InvalidRequest("checkpoint_id needs the thread_id it belongs to")
+        if resume is not None:
+            raise InvalidRequest(
+                "checkpoint_id and resume cannot go together: resume answers the head's interrupts"
+            )
+        await self.require(thread_id, checkpoint_id)
 
     async def require(self, thread_id: str, checkpoint_id: str) -> None:
         """Raise NotFound unless `checkpoint_id` is one of the thread's checkpoints."""

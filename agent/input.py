@@ -43,3 +43,24 @@ def agui_turn_messages(
         else:
             check_text(text, max_bytes, name=f"message {message.id}")
     return fresh
+
+
+def resumed_turn_messages(
+    message: str | None, resume: Sequence[Any] | None, thread_id: str | None
+) -> list | None:
+    """A resume's messages (none); None when the turn is no resume. A resume carries no message."""
+    if resume is None:
+        return None
+    if message is not None:
+        raise InvalidRequest("send either a message or a resume, not both: the message can follow the resume")
+    if thread_id is None:
+        raise InvalidRequest("a resume needs the thread_id of the thread that waits")
+    return []
+
+
+def agui_resume_messages(messages: Sequence[Any], *, known_ids: Collection[str]) -> list[BaseMessage]:
+    """What a resuming AG-UI input appends: nothing. A new user message is refused; the client's
+    own copies of what the interrupted run streamed are the checkpoint's already."""
+    if any(isinstance(m, HumanMessage) for m in new_messages(messages, known_ids=known_ids)):
+        raise InvalidRequest("a resume carries no new user message: send it after the resumed run")
+    return []

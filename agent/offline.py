@@ -37,6 +37,7 @@ _TIME_ZONE = re.compile(r"\b[A-Z][A-Za-z_]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?
 _NAME_GIVEN = re.compile(r"\bmy name is ([\w-]+)", re.IGNORECASE)
 _NAME_ASKED = re.compile(r"\bwhat(?:'s| is) my name\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\s*\S+")
+_NOTE = re.compile(r"\bsend (?:a |an )?(?:note|message|email) to ([\w .'-]+?),? saying:? (.+)", re.IGNORECASE)
 
 
 def offline_reply(messages: Sequence[BaseMessage], tool_names: Sequence[str]) -> AIMessage:
@@ -45,6 +46,8 @@ def offline_reply(messages: Sequence[BaseMessage], tool_names: Sequence[str]) ->
     if isinstance(last, ToolMessage):
         return AIMessage(_describe_tool_results(messages))
     text = _text(last)
+    if "send_note" in tool_names and (note := _NOTE.search(text)):
+        return _tool_call("send_note", {"to": note.group(1).strip(), "text": note.group(2).strip()})
     if "calculator" in tool_names and (match := _ARITHMETIC.search(text)):
         return _tool_call("calculator", {"expression": match.group().strip()})
     if "current_time" in tool_names and _TIME_QUESTION.search(text):
@@ -104,6 +107,8 @@ def _describe_tool_results(messages: Sequence[BaseMessage]) -> str:
             parts.append(f"The {result.name} tool failed: {_text(result)}.")
         elif result.name == "calculator":
             parts.append(f"The calculator says the answer is {_text(result)}.")
+        elif result.name == "send_note":
+            parts.append(f"Done. {_text(result)}.")
         elif result.name == "current_time":
             zone = str(calls.get(result.tool_call_id, {}).get("timezone", "UTC"))
             where = _which_zone(questions[-1] if questions else "", zone)

@@ -1,4 +1,4 @@
-"""The default graph's tools: a safe calculator and a clock.
+"""The default graph's tools: a safe calculator, a clock, and a note that a person approves.
 
 A tool that raises `ToolException` becomes a tool result with an error status
 (`handle_tool_error=True`), so a bad expression never crashes a run.
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 
+from agent.approval import approval_tools
 from agent.places import find_place
 
 _BINARY = {
@@ -91,4 +92,5 @@ def default_tools() -> list[BaseTool]:
     return [
         StructuredTool.from_function(calculator, handle_tool_error=True),
         StructuredTool.from_function(current_time, handle_tool_error=True),
+        *approval_tools(),
     ]

@@ -2,13 +2,15 @@
 
 from typing import Annotated, Literal
 
+from ag_ui.core import ResumeEntry
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
 from agent.history import CHECKPOINT_ID_PATTERN
 from agent.ids import new_id
-from agent.input import user_message
+from agent.input import resumed_turn_messages, user_message
+from agent.interrupts import parse_resume
 from api.deps import ResourcesDep
 from api.resources import Resources
 from api.sse import parse_last_event_id
@@ -23,13 +25,17 @@ OnDisconnect = Literal["continue", "cancel"]
 
 
 class ChatRequest(BaseModel):
-    message: str = Field(description="The user's message.")
+    message: str | None = Field(None, description="The user's message (omit it with `resume`).")
     thread_id: ThreadId | None = Field(None, description="Omit to start a new thread.")
     on_disconnect: OnDisconnect = Field(
         "continue", description="'cancel' stops the run when this stream's client goes away."
     )
     snapshot: bool = Field(
         False, description="Send MESSAGES_SNAPSHOT (the whole thread) right after RUN_STARTED."
+    )
+    resume: list[ResumeEntry] | None = Field(
+        None,
+        description="Answers to every open interrupt of the thread (AG-UI ResumeEntry), not a message.",
     )
     checkpoint_id: str | None = Field(
         None,
@@ -39,15 +45,18 @@ class ChatRequest(BaseModel):
 
 
 async def _start_turn(resources: Resources, turn: ChatRequest) -> Response:
-    human = user_message(turn.message, resources.settings.max_message_bytes)
+    messages = resumed_turn_messages(turn.message, turn.resume, turn.thread_id)
+    if messages is None:
+        if turn.message is None:
+            raise InvalidRequest("message: Field required (or a resume, with the thread_id)")
+        messages = [user_message(turn.message, resources.settings.max_message_bytes)]
     if turn.checkpoint_id is not None:
-        if turn.thread_id is None:
-            raise InvalidRequest("checkpoint_id needs the thread_id it belongs to")
-        await resources.history.require(turn.thread_id, turn.checkpoint_id)
+        await resources.history.require_fork_point(turn.thread_id, turn.checkpoint_id, resume=turn.resume)
     run = await resources.runs.start(
         thread_id=turn.thread_id or new_id(),
-        messages=[human],
+        messages=messages,
         snapshot=turn.snapshot,
+        resume=turn.resume,
         checkpoint_id=turn.checkpoint_id,
     )
     abandon = run.cancel if turn.on_disconnect == "cancel" else None
@@ -63,16 +72,17 @@ async def chat(request: ChatRequest, resources: ResourcesDep) -> Response:
 @router.get("/chat", response_class=EventSourceResponse, responses=RESUME_RESPONSES)
 async def chat_for_event_source(
     resources: ResourcesDep,
-    message: Annotated[str, Query(description="The user's message.")],
+    message: Annotated[str | None, Query(description="The user's message.")] = None,
     thread_id: Annotated[str | None, Query(pattern=THREAD_ID_PATTERN)] = None,
+    resume: Annotated[str | None, Query(description="A JSON list of AG-UI ResumeEntry.")] = None,
     on_disconnect: OnDisconnect = "continue",
     snapshot: bool = False,
     checkpoint_id: Annotated[str | None, Query(pattern=CHECKPOINT_ID_PATTERN)] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Start a turn for a browser's EventSource; a reconnect resumes it instead."""
-    if (resume := parse_last_event_id(last_event_id)) is not None:
-        run_id, after = resume
+    if (reconnect := parse_last_event_id(last_event_id)) is not None:
+        run_id, after = reconnect
         try:
             return run_response(resources, await resources.runs.follow(run_id, after), run_id=run_id)
         except NotFound:
@@ -82,6 +92,7 @@ async def chat_for_event_source(
         thread_id=thread_id,
         on_disconnect=on_disconnect,
         snapshot=snapshot,
+        resume=parse_resume(resume),
         checkpoint_id=checkpoint_id,
     )
     return await _start_turn(resources, turn)

@@ -24,6 +24,7 @@ from db.retention import Retention
 from db.runs import RunCoordinator
 from db.schema import migrate
 from runs.registry import RunRegistry
+from runs.waiting import WaitingThreads
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,10 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         stack.push_async_callback(coordinator.close)
         recorder = MessageRecorder(pool)
         stack.push_async_callback(recorder.drain, DRAIN_TIMEOUT)
-        runs = RunRegistry(graph=graph, coordinator=coordinator, recorder=recorder, settings=settings)
+        waiting = WaitingThreads(graph=graph, pool=pool)
+        runs = RunRegistry(
+            graph=graph, coordinator=coordinator, recorder=recorder, settings=settings, waiting=waiting
+        )
         await runs.open()
         stack.push_async_callback(runs.shutdown)
         retention = Retention(
@@ -87,7 +91,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             checkpointer=checkpointer,
             graph=graph,
             runs=runs,
-            threads=Threads(graph=graph, checkpointer=checkpointer, pool=pool, runs=runs),
+            threads=Threads(graph=graph, checkpointer=checkpointer, pool=pool, runs=runs, waiting=waiting),
             history=History(graph=graph, checkpointer=checkpointer),
             shutdown=shutdown,
         )

@@ -83,6 +83,8 @@ def start_servers(
             "MODEL": "standin",
             "MODEL_MAX_RETRIES": "0",
             "LOG_LEVEL": "warning",
+            "DB_POOL_SIZE": "20",  # the server's defaults, not the test suite's small pools
+            "DB_MAX_IDLE_SECONDS": "300",
         }
         baseline = stack.enter_context(baseline_process(env, log_dir))
         ours = ServerProcess({**env, **(server_env or {})}, log_dir).start()

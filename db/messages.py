@@ -39,7 +39,7 @@ ON CONFLICT (thread_id) DO UPDATE SET
 """
 
 SELECT_THREADS = """
-SELECT thread_id, title, created_at, updated_at, message_count FROM threads
+SELECT thread_id, title, created_at, updated_at, message_count, interrupts FROM threads
 WHERE $2::timestamptz IS NULL OR updated_at < $2
 ORDER BY updated_at DESC, thread_id DESC
 LIMIT $1

@@ -54,7 +54,9 @@ RETURNING run_id
 
 RELEASE_THREAD = """
 WITH finished AS (
-    UPDATE runs SET status = $3, finished_at = now(), last_seq = $4 WHERE run_id = $2
+    UPDATE runs SET status = $3, finished_at = now(), last_seq = $4,
+                    first_token_ms = $5, tokens = $6, input_tokens = $7, output_tokens = $8
+    WHERE run_id = $2
 )
 SELECT pg_advisory_unlock($1)
 """
@@ -77,9 +79,12 @@ WHERE thread_id = $1 AND status = 'running' AND {HOLDS_LOCK}
 ORDER BY started_at DESC LIMIT 1
 """
 
+# Gone: no process holds the run's thread and its owner's session has ended. Both, since a
+# release unlocks the thread a moment before its status update is visible to others.
 SELECT_RUN = f"""
 SELECT run_id, thread_id, status, last_seq,
-       status = 'running' AND NOT {HOLDS_LOCK} AS owner_gone
+       status = 'running' AND NOT {HOLDS_LOCK}
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = runs.owner_pid) AS owner_gone
 FROM runs WHERE run_id = $1
 """
 
@@ -172,11 +177,33 @@ class RunCoordinator:
                 self._held[thread_id] = run_id
             return bool(locked)
 
-    async def release_thread(self, *, thread_id: str, run_id: str, status: str, last_seq: int) -> None:
+    async def release_thread(
+        self,
+        *,
+        thread_id: str,
+        run_id: str,
+        status: str,
+        last_seq: int,
+        first_token_ms: int | None = None,
+        tokens: int = 0,
+        input_tokens: int | None = None,
+        output_tokens: int | None = None,
+    ) -> None:
+        """Unlock the thread and record how the run ended, with the figures the runs list shows."""
         async with self._lock:
             if self._held.get(thread_id) == run_id:
                 del self._held[thread_id]
-            await self._control(RELEASE_THREAD, thread_lock_key(thread_id), run_id, status, last_seq)
+            await self._control(
+                RELEASE_THREAD,
+                thread_lock_key(thread_id),
+                run_id,
+                status,
+                last_seq,
+                first_token_ms,
+                tokens,
+                input_tokens,
+                output_tokens,
+            )
 
     async def active_run(self, *, thread_id: str) -> str | None:
         """The run that holds the thread now, in any live process."""

@@ -71,6 +71,16 @@ MIGRATIONS = [
     );
     CREATE INDEX deleted_threads_deleted_at ON deleted_threads (deleted_at);
     """,
+    """
+    -- what the debug page's runs list shows of a finished run (issue 15)
+    ALTER TABLE runs ADD COLUMN first_token_ms integer, ADD COLUMN tokens integer,
+        ADD COLUMN input_tokens integer, ADD COLUMN output_tokens integer;
+    CREATE INDEX runs_by_thread_newest_first ON runs (thread_id, started_at DESC);
+    """,
+    """
+    -- the AG-UI interrupts a thread waits on (null: none), set when a run ends on interrupt()
+    ALTER TABLE threads ADD COLUMN interrupts jsonb;
+    """,
 ]
 
 SELECT_VERSIONS = "SELECT version FROM schema_migrations"

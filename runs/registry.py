@@ -14,12 +14,14 @@ import logging
 import time
 from typing import Any
 
+from ag_ui.core import ResumeEntry
 from langchain_core.messages import BaseMessage, HumanMessage
 
 from agent.events import EventTranslator
 from agent.ids import new_id
 from agent.rows import rows_for, title_of
 from background import BackgroundTasks
+from db.messages import MessageRow
 from db.recorder import MessageRecorder
 from db.runs import RunCoordinator
 from errors import NotFound, RunExists, ShuttingDown, ThreadBusy
@@ -27,6 +29,7 @@ from runs.buffer import EventFeed
 from runs.cluster import Cluster
 from runs.run import Run
 from runs.turn import run_turn
+from runs.waiting import WaitingThreads, run_rows
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,8 +47,10 @@ class RunRegistry:
         coordinator: RunCoordinator,
         recorder: MessageRecorder,
         settings: Settings,
+        waiting: WaitingThreads,
     ) -> None:
         self._graph = graph
+        self._waiting = waiting
         self._coordinator = coordinator
         self._recorder = recorder
         self._settings = settings
@@ -78,11 +83,13 @@ class RunRegistry:
         messages: list[BaseMessage],
         run_id: str | None = None,
         snapshot: bool = False,
+        resume: list[ResumeEntry] | None = None,
         checkpoint_id: str | None = None,
     ) -> Run:
         """Start a turn that appends `messages` to `thread_id`; raises ThreadBusy when the thread has a run.
 
         With `snapshot`, MESSAGES_SNAPSHOT (the thread so far, with `messages`) follows RUN_STARTED.
+        With `resume`, the run answers the thread's open interrupts (`runs.waiting`).
         With `checkpoint_id` the turn starts from that checkpoint (a fork) instead of the head.
         """
         if self._drain is not None:
@@ -97,6 +104,12 @@ class RunRegistry:
             input_messages=messages,
         )
         await self._claim(run)
+        try:
+            run.resume = await self._waiting.admit(thread_id, resume)
+        except BaseException:
+            await self._release(run, "error", 0)
+            self._runs.pop(run_id, None)
+            raise
         translator = EventTranslator(thread_id=thread_id, run_id=run_id)
         run.append(translator.started())
         said = [m.text for m in messages if isinstance(m, HumanMessage)]
@@ -104,7 +117,7 @@ class RunRegistry:
             thread_id=thread_id,
             run_id=run_id,
             title=title_of(said[0]) if said else None,
-            rows=rows_for(messages),
+            rows=rows_for(messages) + run_rows([], run.resume),
         )
         run.start(
             asyncio.create_task(self._execute(run, translator, snapshot, checkpoint_id), name=f"run {run_id}")
@@ -131,6 +144,23 @@ class RunRegistry:
         if run_id is None or not await self._cluster.cancel(run_id):
             return None
         return run_id
+
+    async def cancel_waiting(self, thread_id: str) -> list[str]:
+        """Abandon the interrupts the thread waits on, holding the thread; their ids (none: not waiting)."""
+        if not await self._waiting.pending(thread_id):
+            return []
+        run = Run(run_id=new_id(), thread_id=thread_id, max_events=1, input_messages=[])
+        try:
+            await self._claim(run)
+        except ThreadBusy:
+            return []
+        try:
+            abandoned, rows = await self._waiting.cancel(thread_id)
+            self._recorder.record(thread_id=thread_id, run_id=run.run_id, title=None, rows=rows)
+            return abandoned
+        finally:
+            await self._release(run, "cancelled", 0)
+            self._runs.pop(run.run_id, None)
 
     def begin_drain(self) -> None:
         """Refuse new turns; let running ones finish for the grace period, then cancel them."""
@@ -183,21 +213,44 @@ class RunRegistry:
             record=lambda messages: self._record(run, messages),
             checkpoint_id=checkpoint_id,
         )
+        for event in final:
+            run.figures.see(event)
+        asked = list(translator.interrupts.values()) if status == "success" else []
+        try:
+            if asked:
+                self._record(run, [], run_rows(asked, None))
+            resumed, cancelled = run.resume is not None, status == "cancelled"
+            await self._waiting.settle(run.thread_id, interrupts=asked, resumed=resumed, cancelled=cancelled)
+        except Exception:
+            log.exception("run %s: recording the interrupts of thread %s failed", run.run_id, run.thread_id)
+        try:
+            await self._release(run, status, run.last_seq + len(final))
+        finally:
+            for event in final:
+                run.append(event)
+            run.finish(status)
+
+    async def _release(self, run: Run, status: str, last_seq: int) -> None:
         try:
             await self._coordinator.release_thread(
-                thread_id=run.thread_id, run_id=run.run_id, status=status, last_seq=run.last_seq + len(final)
+                thread_id=run.thread_id,
+                run_id=run.run_id,
+                status=status,
+                last_seq=last_seq,
+                first_token_ms=run.figures.first_token_ms,
+                tokens=run.figures.tokens,
+                input_tokens=run.figures.input_tokens,
+                output_tokens=run.figures.output_tokens,
             )
         except Exception:
             log.exception("run %s: releasing thread %s failed", run.run_id, run.thread_id)
         finally:
             if self._active.get(run.thread_id) is run:
                 del self._active[run.thread_id]
-            for event in final:
-                run.append(event)
-            run.finish(status)
 
-    def _record(self, run: Run, messages: list[BaseMessage]) -> None:
-        self._recorder.record(thread_id=run.thread_id, run_id=run.run_id, title=None, rows=rows_for(messages))
+    def _record(self, run: Run, messages: list[BaseMessage], extra: list[MessageRow] | None = None) -> None:
+        rows = rows_for(messages) + (extra or [])
+        self._recorder.record(thread_id=run.thread_id, run_id=run.run_id, title=None, rows=rows)
 
     def _lock_lost(self, run_id: str) -> None:
         if (run := self._runs.get(run_id)) is not None:

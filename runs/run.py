@@ -2,12 +2,13 @@
 
 import asyncio
 import time
-from typing import Literal
+from typing import Any, Literal
 
 from ag_ui.core import BaseEvent
 from langchain_core.messages import BaseMessage
 
 from runs.buffer import EventBuffer, Follower
+from runs.figures import RunFigures
 
 Status = Literal["running", "success", "error", "cancelled", "lost"]
 
@@ -19,8 +20,10 @@ class Run:
         self.run_id = run_id
         self.thread_id = thread_id
         self.input_messages = input_messages  # what the run appends to its thread
+        self.resume: dict[str, Any] | None = None  # interrupt id -> answer, when the run resumes
         self.status: Status = "running"
         self.finished_at: float | None = None  # time.monotonic()
+        self.figures = RunFigures()  # for the runs list, stored when the run ends
         self._events = EventBuffer(max_events=max_events)
         self._task: asyncio.Task[None] | None = None
         self._cancelling = False

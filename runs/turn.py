@@ -12,6 +12,7 @@ from typing import Any
 
 from ag_ui.core import BaseEvent, MessagesSnapshotEvent
 from langchain_core.messages import BaseMessage
+from langgraph.types import Command
 
 from agent.errors import describe_failure
 from agent.events import STREAM_MODES, EventTranslator, node_messages
@@ -51,8 +52,9 @@ async def run_turn(
             state = await graph.aget_state(config)
             history = [*state.values.get("messages", []), *messages]
             run.append(MessagesSnapshotEvent(messages=agui_messages(history)))
+        graph_input = {"messages": messages} if run.resume is None else Command(resume=run.resume)
         async for namespace, mode, data in graph.astream(
-            {"messages": messages},
+            graph_input,
             config,
             stream_mode=STREAM_MODES,
             durability=durability,
@@ -61,6 +63,7 @@ async def run_turn(
             data = clean_part(mode, data)
             for event in translator.translate(mode, data, namespace):
                 run.append(event)
+                run.figures.see(event)
             if mode == "tasks" and not namespace and "result" in data:
                 record(node_messages(data["result"]))
         return "success", translator.finished()

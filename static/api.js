@@ -53,3 +53,12 @@ export const cancelRun = (threadId) => request("POST", `${threadPath(threadId)}/
 
 /** Whether the server is ready, and which model answers: `{status, database, model}`. */
 export const readiness = () => request("GET", "readyz");
+
+/** The served graph's shape: `{nodes: [{id, name, kind, parent}], edges: [{source, target, conditional}]}`. */
+export const getGraph = () => request("GET", "api/graph");
+
+/** Every channel of a thread's state: `{checkpoint_id, next, values, …}`. */
+export const getThreadState = (threadId) => request("GET", `${threadPath(threadId)}/state`);
+
+/** A thread's runs, newest first: `{thread_id, runs: [{run_id, status, duration_ms, first_token_ms, tokens, usage, …}]}`. */
+export const listRuns = (threadId) => request("GET", `${threadPath(threadId)}/runs`);

@@ -1,5 +1,6 @@
 /** The conversation: user and assistant messages, and notices that say in words what happened. */
 
+import { copyButton } from "./copy.js";
 import { el, richText } from "./dom.js";
 
 const box = () => document.getElementById("conversation");
@@ -37,23 +38,37 @@ export function add(node) {
   });
 }
 
+/** A message's header: who speaks, and a button that copies its text. */
+function header(who, message) {
+  return el("header", {}, el("span", { className: "speaker" }, who),
+    copyButton("the message", () => message.dataset.text ?? message.querySelector(".text").textContent));
+}
+
 export function addUserMessage(text, id = "") {
-  return add(el("article", { className: "message user", "data-message-id": id },
-    el("header", {}, "You"), el("div", { className: "text" }, ...richText(text))));
+  const message = el("article", { className: "message user", "data-message-id": id });
+  message.append(header("You", message), el("div", { className: "text" }, ...richText(text)));
+  return add(message);
 }
 
 /** Say on a user message that the server refused it, so it is not part of the thread. */
 export function markNotSent(message) {
   message.classList.add("not-sent");
-  message.querySelector("header").append(el("span", { className: "label" }, "not sent"));
+  message.querySelector(".speaker").append(el("span", { className: "label" }, "not sent"));
 }
 
-/** The assistant message `id`, made if it is not on the page yet. */
-function assistantMessage(id) {
+/** The assistant message `id`, made if it is not on the page yet; `speaker` names a sub-agent. */
+function assistantMessage(id, speaker = null) {
   let message = find(".message", "data-message-id", id);
   if (!message) {
-    message = add(el("article", { className: "message assistant", "data-message-id": id },
-      el("header", {}, "Assistant"), el("div", { className: "text" })));
+    message = el("article", { className: "message assistant", "data-message-id": id });
+    message.append(header("Assistant", message), el("div", { className: "text" }));
+    if (speaker) {
+      message.classList.add("subagent");
+      message.dataset.subagent = speaker;
+      message.querySelector(".speaker").append(
+        el("span", { className: "label subagent-label", title: "A sub-agent (subgraph) of the graph wrote this" }, speaker));
+    }
+    add(message);
     message.dataset.text = "";
   }
   return message;
@@ -64,8 +79,8 @@ function setText(message, text) {
   keepScrolledToEnd(() => message.querySelector(".text").replaceChildren(...richText(text)));
 }
 
-export function startAssistantText(id) {
-  const message = assistantMessage(id);
+export function startAssistantText(id, speaker = null) {
+  const message = assistantMessage(id, speaker);
   message.classList.add("streaming");
   setText(message, "");
 }
@@ -88,7 +103,7 @@ export function markStopped(id) {
   const message = find(".message.assistant", "data-message-id", id);
   if (!message || message.classList.contains("stopped")) return;
   message.classList.add("stopped");
-  message.querySelector("header").append(
+  message.querySelector(".speaker").append(
     el("span", { className: "label", title: "The run was stopped while this answer was being written" }, "stopped"));
 }
 

@@ -4,11 +4,20 @@ import { ApiError, getThread } from "./api.js";
 import { showBranches } from "./branches.js";
 import * as conversation from "./conversation.js";
 import { renderHistory } from "./history.js";
+import { showInterrupts } from "./interrupts.js";
 import * as panels from "./panels.js";
 import { followActiveRun } from "./run.js";
+import { stopReplay } from "./replay.js";
 import { page, setThread, showThreadInUrl, threadFromUrl } from "./state.js";
+import { resetTrace } from "./trace.js";
 
 const focusComposer = () => document.getElementById("message").focus();
+const hooks = { threadShown: () => {} };
+
+/** `threadShown(threadId | null)` hears which thread is now on screen (its state and runs follow). */
+export function initNavigation({ threadShown }) {
+  hooks.threadShown = threadShown;
+}
 
 export async function openThread(threadId, { replace = false } = {}) {
   if (page.run) return;
@@ -25,8 +34,12 @@ export async function openThread(threadId, { replace = false } = {}) {
   }
   setThread(threadId, { replace });
   renderHistory(thread.messages);
+  stopReplay();
+  showInterrupts(thread.interrupts);
   panels.clearSteps();
   panels.clearInspector();
+  resetTrace();
+  hooks.threadShown(threadId);
   if (thread.active_run_id) {
     conversation.addNotice("info", "A run is going on in this thread:", "following it live.");
     followActiveRun(thread.active_run_id);
@@ -40,8 +53,12 @@ export function newThread() {
   if (page.run) return;
   setThread(null);
   conversation.clearConversation();
+  stopReplay();
+  showInterrupts([]);
   panels.clearSteps();
   panels.clearInspector();
+  resetTrace();
+  hooks.threadShown(null);
   focusComposer();
 }
 

@@ -1,10 +1,11 @@
 /**
  * The panel beside the conversation: the step timeline and progress, and the
- * inspector (facts about the run and its raw events). Like the conversation,
+ * inspector's facts about the run (its raw events are events_view.js). Like the conversation,
  * it inserts every piece of text as text, never as HTML.
  */
 
 import { el } from "./dom.js";
+import { clearEvents } from "./events_view.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,20 +20,50 @@ export function formatMs(ms) {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-export function stepStarted(name, atMs) {
-  $("steps").querySelector(":scope > .hint")?.remove();
-  $("steps").append(el("li", { className: "step running", "data-step": name, "data-started": atMs },
-    el("span", { className: "step-name" }, name),
-    el("span", { className: "step-time" }, `+${formatMs(atMs)}`),
-    el("span", { className: "step-duration" }, "running")));
+/** The list a step of subagent `scope` goes in: nested under the step that runs it, or the top. */
+function stepList(scope) {
+  return (scope && $("steps").querySelector(`ol[data-scope="${CSS.escape(scope)}"]`)) || $("steps");
 }
 
-export function stepFinished(name, atMs) {
-  const running = [...$("steps").querySelectorAll(".step.running")].filter((step) => step.dataset.step === name);
+/** A step began: `node` is its graph node id, `scope` its subagent (null at the top); `atMs` null in a replay. */
+export function stepStarted(name, atMs, { node = name, scope = null } = {}) {
+  $("steps").querySelector(":scope > .hint")?.remove();
+  const step = el("li", { className: "step running", "data-step": name, "data-node": node, "data-started": atMs ?? "" },
+    el("span", { className: "step-name" }, name),
+    el("span", { className: "step-time" }, atMs === null ? "" : `+${formatMs(atMs)}`),
+    el("span", { className: "step-duration" }, "running"));
+  stepList(scope).append(step);
+  filterStep(step);
+}
+
+export function stepFinished(name, atMs, { scope = null } = {}) {
+  const running = [...stepList(scope).querySelectorAll(":scope > .step.running")].filter((step) => step.dataset.step === name);
   const step = running.at(-1);
   if (!step) return;
   step.classList.replace("running", "finished");
-  step.querySelector(".step-duration").textContent = formatMs(atMs - Number(step.dataset.started));
+  step.querySelector(".step-duration").textContent =
+    atMs === null || step.dataset.started === "" ? "done" : formatMs(atMs - Number(step.dataset.started));
+}
+
+/** A subgraph began inside the running step of node `node`: its steps (of subagent `scope`) nest there. */
+export function nestSubagent(scope, node, parentScope) {
+  const parent = [...stepList(parentScope).querySelectorAll(":scope > .step.running")]
+    .filter((step) => step.dataset.node === node).at(-1);
+  parent?.append(el("ol", { className: "substeps", "data-scope": scope }));
+}
+
+let stepNode = null;
+
+function filterStep(step) {
+  const node = step.dataset.node;
+  step.classList.toggle("filtered-out", Boolean(stepNode) && !(node === stepNode
+    || node.startsWith(`${stepNode}:`) || stepNode.startsWith(`${node}:`)));
+}
+
+/** Show only the steps of graph node `node` (and those around it), or all with null. */
+export function filterStepsByNode(node) {
+  stepNode = node;
+  for (const step of $("steps").querySelectorAll(".step")) filterStep(step);
 }
 
 /** Mark the steps still running when the run ended. */
@@ -76,19 +107,5 @@ export function clearInspector() {
   for (const fact of document.querySelectorAll("#run-facts [data-fact]")) {
     if (fact.dataset.fact !== "model" && fact.dataset.fact !== "thread") fact.textContent = "–";
   }
-  $("event-log").replaceChildren();
-  $("event-count").textContent = "0";
-}
-
-export function logEvent(event, atMs) {
-  const log = $("event-log");
-  const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-  log.append(el("li", { "data-type": event.type },
-    el("details", {},
-      el("summary", {},
-        el("span", { className: "event-time" }, `+${formatMs(atMs)}`),
-        el("span", { className: "event-type" }, event.type)),
-      el("pre", {}, JSON.stringify(event, null, 2)))));
-  $("event-count").textContent = String(log.children.length);
-  if (atEnd) log.scrollTop = log.scrollHeight;
+  clearEvents();
 }

@@ -7,19 +7,24 @@ import { cancelRun, getThread } from "./api.js";
 import { runErrorTitle } from "./codes.js";
 import * as conversation from "./conversation.js";
 import { wasStopped } from "./history.js";
+import * as interrupts from "./interrupts.js";
 import * as panels from "./panels.js";
 import * as status from "./run_status.js";
+import { stopReplay } from "./replay.js";
 import { page, setThread } from "./state.js";
 import { followRun, sendTurn } from "./stream.js";
 import { refreshThreads } from "./threads.js";
 import * as cards from "./tool_cards.js";
+import { resetTrace, speakerOf, stopTrace, traceEvent } from "./trace.js";
 
-const hooks = { reopenThread: () => {}, onRunEnded: () => {} };
+const hooks = { reopenThread: () => {}, runStarted: () => {}, stepFinished: () => {}, runEnded: () => {} };
 
-/** `reopenThread(threadId)` is offered when a connection is lost; `onRunEnded()` hears each run end. */
-export function initRuns({ reopenThread, onRunEnded = () => {} }) {
-  hooks.reopenThread = reopenThread;
-  hooks.onRunEnded = onRunEnded;
+/**
+ * `reopenThread(threadId)` is offered when a connection is lost; `runStarted()`, `stepFinished()`
+ * (a top-level step) and `runEnded()` let the state and the runs list follow the run.
+ */
+export function initRuns({ reopenThread, runStarted, stepFinished, runEnded }) {
+  Object.assign(hooks, { reopenThread, runStarted, stepFinished, runEnded });
 }
 
 /**
@@ -29,6 +34,13 @@ export function initRuns({ reopenThread, onRunEnded = () => {} }) {
 export function startTurn(message, { onRefused, checkpointId = page.checkpointId }) {
   page.checkpointId = null;
   beginRun((handlers) => sendTurn({ message, threadId: page.threadId, checkpointId }, handlers), { onRefused });
+}
+
+/** Answer the current thread's open interrupts with resume `entries`. */
+export function startResume(entries) {
+  beginRun((handlers) => sendTurn({ threadId: page.threadId, resume: entries }, handlers), {
+    onRefused: (ending) => conversation.addNotice("error", "The answer was refused.", ending.message),
+  });
 }
 
 /** Follow the run `runId` (already going on) live. */
@@ -42,8 +54,10 @@ function beginRun(open, { runId = null, onRefused = () => {} }) {
     stopRequested: false, reconnected: false,
   };
   page.run = run;
+  stopReplay();
   panels.clearSteps();
   panels.clearInspector();
+  resetTrace();
   panels.setFact("run", runId);
   status.showRunStarted(run.startedAt);
   run.stream = open({
@@ -63,22 +77,20 @@ function beginRun(open, { runId = null, onRefused = () => {} }) {
 
 function applyEvent(run, event) {
   const now = performance.now() - run.startedAt;
-  panels.logEvent(event, now);
+  traceEvent(event, now);
   switch (event.type) {
     case "RUN_STARTED":
       run.runId = event.runId;
       panels.setFact("run", event.runId);
       if (event.threadId !== page.threadId) setThread(event.threadId, { replace: !page.threadId });
       if (run.stopRequested) stop();
-      break;
-    case "STEP_STARTED":
-      panels.stepStarted(event.stepName, now);
+      hooks.runStarted();
       break;
     case "STEP_FINISHED":
-      panels.stepFinished(event.stepName, now);
+      if (!event.subagentRunId) hooks.stepFinished();
       break;
     case "TEXT_MESSAGE_START":
-      conversation.startAssistantText(event.messageId);
+      conversation.startAssistantText(event.messageId, speakerOf(event.subagentRunId));
       break;
     case "TEXT_MESSAGE_CONTENT":
       status.countToken(run, now);
@@ -99,26 +111,13 @@ function applyEvent(run, event) {
     case "TOOL_CALL_RESULT":
       cards.setToolResult(event.toolCallId, event.content);
       break;
-    case "CUSTOM":
-      if (event.name === "progress") panels.showProgress(event.value);
-      break;
-    case "RUN_FINISHED":
-      panels.setFact("outcome", event.outcome?.type ?? "success");
-      if (event.usage?.length) {
-        const input = event.usage.reduce((sum, u) => sum + (u.inputTokens ?? 0), 0);
-        const output = event.usage.reduce((sum, u) => sum + (u.outputTokens ?? 0), 0);
-        panels.setFact("usage", `${input} in · ${output} out`);
-      }
-      break;
-    case "RUN_ERROR":
-      panels.setFact("outcome", `error (${event.code ?? "unknown"})`);
-      break;
   }
 }
 
 /** Close what the run left open, with `why` on the steps and tool calls. */
 function abandon(why) {
   panels.abandonSteps(why);
+  stopTrace();
   cards.abandonToolCalls(why);
   conversation.endStreaming();
 }
@@ -137,7 +136,7 @@ async function endRun(run, ending) {
     await markStoppedAnswers();
     conversation.addNotice("cancelled", "Stopped.", "The run was cancelled; what was written before it stopped is kept.");
   } else if (ending.kind === "finished" && outcome === "interrupt") {
-    conversation.addNotice("info", "The graph paused for input (interrupt).", JSON.stringify(ending.event.outcome));
+    interrupts.showInterrupts(ending.event.outcome.interrupts);
   } else if (ending.kind === "error") {
     const { code, message } = ending.event;
     abandon("failed");
@@ -155,9 +154,8 @@ async function endRun(run, ending) {
     panels.setFact("outcome", ending.kind === "refused" ? `refused (${ending.code})` : "unreachable");
     await run.onRefused(ending);
   }
-  await refreshThreads();
-  if (!page.run) document.getElementById("message").focus();
-  hooks.onRunEnded();
+  await Promise.all([refreshThreads(), hooks.runEnded()]);
+  if (!page.run && !page.waitingOnPerson) document.getElementById("message").focus();
 }
 
 function reopenAction() {

@@ -134,6 +134,90 @@ def surrogate_tool_graph(checkpointer: BaseCheckpointSaver):
     return graph.compile(checkpointer=checkpointer)
 
 
+class NotedState(MessagesState):
+    notes: list[str]
+    visits: int
+
+
+def noting_graph(checkpointer: BaseCheckpointSaver):
+    """A model-less graph with channels besides `messages`: each turn notes the user's words and counts."""
+
+    def note(state: NotedState) -> dict:
+        said = state["messages"][-1].text
+        return {
+            "notes": [*state.get("notes", []), said],
+            "visits": state.get("visits", 0) + 1,
+            "messages": [AIMessage(f"Noted: {said}")],
+        }
+
+    graph = StateGraph(NotedState)
+    graph.add_node("note", note)
+    graph.add_edge(START, "note")
+    graph.add_edge("note", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def research_graph(checkpointer: BaseCheckpointSaver):
+    """A model-less graph with a subgraph: `researcher` (search, then summarise) runs before `writer`."""
+
+    async def search(state: MessagesState) -> dict:
+        await asyncio.sleep(0.3)
+        return {"messages": [AIMessage("Found three sources.")]}
+
+    def summarise(state: MessagesState) -> dict:
+        return {"messages": [AIMessage("In short: it depends.")]}
+
+    def write(state: MessagesState) -> dict:
+        return {"messages": [AIMessage(f"Report on: {state['messages'][0].text}")]}
+
+    inner = StateGraph(MessagesState)
+    inner.add_node("search", search)
+    inner.add_node("summarise", summarise)
+    inner.add_edge(START, "search")
+    inner.add_edge("search", "summarise")
+    inner.add_edge("summarise", END)
+    outer = StateGraph(MessagesState)
+    outer.add_node("researcher", inner.compile())
+    outer.add_node("writer", write)
+    outer.add_edge(START, "researcher")
+    outer.add_edge("researcher", "writer")
+    outer.add_edge("writer", END)
+    return outer.compile(checkpointer=checkpointer)
+
+
+def question_graph(checkpointer: BaseCheckpointSaver):
+    """Asks the person a plain question with `interrupt("...")`, then greets them by the answer."""
+
+    def ask(state: MessagesState) -> dict:
+        name = interrupt("What is your name?")
+        return {"messages": [AIMessage(f"Hello, {name}!")]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("ask", ask)
+    graph.add_edge(START, "ask")
+    graph.add_edge("ask", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def two_questions_graph(checkpointer: BaseCheckpointSaver):
+    """Two parallel nodes, each asking its own question: one run ends on two interrupts."""
+
+    def asker(question: str):
+        def ask(state: MessagesState) -> dict:
+            return {"messages": [AIMessage(f"{question} {interrupt(question)}")]}
+
+        return ask
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("first", asker("First?"))
+    graph.add_node("second", asker("Second?"))
+    graph.add_edge(START, "first")
+    graph.add_edge(START, "second")
+    graph.add_edge("first", END)
+    graph.add_edge("second", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
 def interrupting_graph(checkpointer: BaseCheckpointSaver):
     """Answers, then stops at an interrupt asking for approval (never resumed in the tests)."""
 

@@ -18,6 +18,11 @@ START_TIMEOUT = 60.0
 SETTING_NAMES = {name.upper() for name in Settings.model_fields}
 
 
+# The suite keeps several servers up at once on one PostgreSQL (max_connections is 100 by
+# default): small pools that give idle connections back keep them all within it.
+TEST_SERVER_DEFAULTS = {"DB_POOL_SIZE": "6", "DB_MAX_IDLE_SECONDS": "2"}
+
+
 def server_environment(env: dict[str, str]) -> dict[str, str]:
     """The environment of a server a test starts: this one without any setting (DATABASE_URL,
     API_KEY, GRAPH…) a user may have exported, plus `env`."""
@@ -26,7 +31,7 @@ def server_environment(env: dict[str, str]) -> dict[str, str]:
         for name, value in os.environ.items()
         if name.upper() not in SETTING_NAMES and name != "PYTEST_CURRENT_TEST"
     }
-    return {**inherited, **env}
+    return {**inherited, **TEST_SERVER_DEFAULTS, **env}
 
 
 def free_port() -> int:

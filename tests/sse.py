@@ -55,3 +55,18 @@ async def user_messages(client: httpx.AsyncClient, thread_id: str) -> list[str]:
     response = await client.get(f"/api/threads/{thread_id}")
     assert response.status_code == 200, response.text
     return [m["content"] for m in response.json()["messages"] if m["role"] == "user"]
+
+
+async def stream_events(
+    client: httpx.AsyncClient, method: str, url: str, **request: Any
+) -> list[dict[str, Any]]:
+    """Any streaming request read to its end: its events (the request must be accepted)."""
+    async with client.stream(method, url, **request) as response:
+        assert response.status_code == 200, await response.aread()
+        return [frame.event async for frame in frames(response)]
+
+
+def outcome_of(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The outcome of the RUN_FINISHED that ends `events`."""
+    assert events[-1]["type"] == "RUN_FINISHED", events[-1]
+    return events[-1]["outcome"]

@@ -4,6 +4,7 @@ It streams real `chat.completion.chunk` SSE, so the real `ChatOpenAI` client is
 exercised end to end. What it does is chosen by the last user message:
 
 - arithmetic such as `12 * 7` asks for the `calculator` tool (then answers with its result);
+- "send a note to NAME saying TEXT" calls `send_note` when it is offered;
 - `[slow]` paces tokens 200 ms apart; `[tokens=N]`, `[delay=MS]`, `[ttft=MS]` set length and pace;
 - `[fail500]` answers HTTP 500; `[timeout]` never answers; `[drop]` breaks the stream
   after a few tokens; `[malformed]` sends a chunk that is not JSON;
@@ -29,6 +30,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 ARITHMETIC = re.compile(r"\d+(?:\s*[-+*/]\s*\d+)+")
+NOTE = re.compile(r"send a note to (\w+) saying (.+)")
 SETTING = re.compile(r"\[(tokens|delay|ttft)=(\d+)\]")
 
 
@@ -113,13 +115,19 @@ class StandIn:
         yield _chunk(completion_id, {"role": "assistant", "content": ""})
         tools = {t["function"]["name"] for t in body.get("tools", [])}
         match = ARITHMETIC.search(prompt)
-        if last.get("role") == "user" and match and "calculator" in tools:
-            arguments = json.dumps({"expression": match.group()})
+        note = NOTE.search(prompt)
+        if last.get("role") == "user" and (
+            (match and "calculator" in tools) or (note and "send_note" in tools)
+        ):
+            if note and "send_note" in tools:
+                name, arguments = "send_note", json.dumps({"to": note.group(1), "text": note.group(2)})
+            else:
+                name, arguments = "calculator", json.dumps({"expression": match.group()})
             call = {
                 "index": 0,
                 "id": f"call_{self.answered}",
                 "type": "function",
-                "function": {"name": "calculator", "arguments": ""},
+                "function": {"name": name, "arguments": ""},
             }
             yield _chunk(completion_id, {"tool_calls": [call]})
             for piece in (arguments[: len(arguments) // 2], arguments[len(arguments) // 2 :]):

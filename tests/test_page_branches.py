@@ -66,7 +66,7 @@ async def test_the_history_panel_shows_a_checkpoints_state_and_forks_from_it(
     page = await tab.open(server)
     await turn(page, "panel one [tokens=2]")
     await turn(page, "panel two [tokens=2]")
-    await page.locator("#history-panel summary").click()
+    await page.locator("#tab-history").click()
     checkpoints = page.locator("#checkpoints .checkpoint")
     await expect(checkpoints.first).to_contain_text("4 messages")
     oldest_turn = page.locator("#checkpoints .checkpoint", has_text="2 messages")

@@ -15,6 +15,7 @@ from db.runs import RunCoordinator
 from db.schema import migrate
 from errors import NotFound, RunExists, ThreadBusy
 from runs.registry import RunRegistry
+from runs.waiting import WaitingThreads
 from settings import Settings
 
 
@@ -44,11 +45,13 @@ async def registry(database_url: str, release: asyncio.Event) -> AsyncIterator[R
     coordinator = RunCoordinator(database_url, pool)
     await coordinator.open()
     recorder = MessageRecorder(pool)
+    graph = held_graph(release)
     runs = RunRegistry(
-        graph=held_graph(release),
+        graph=graph,
         coordinator=coordinator,
         recorder=recorder,
         settings=Settings(_env_file=None, database_url=database_url, shutdown_grace_seconds=5),
+        waiting=WaitingThreads(graph=graph, pool=pool),
     )
     await runs.open()
     yield runs

@@ -23,7 +23,7 @@ def test_anything_else_is_refused(expression: str) -> None:
 
 
 def test_a_tool_error_is_an_error_result_not_an_exception() -> None:
-    calculator, clock = default_tools()
+    calculator, clock, _note = default_tools()
     call = {"type": "tool_call", "name": "calculator", "args": {"expression": "1/0"}, "id": "c1"}
     result = calculator.invoke(call)
     assert result.status == "error" and result.content == "division by zero"

@@ -6,12 +6,14 @@
 // The scenario is {"threadId": "...", "turns": [{"message": "...", "cancel": false}]}: one
 // HttpAgent sends each turn in order on the same thread, re-sending the whole conversation as
 // AG-UI clients do. With "cancel", the script asks POST /api/threads/{id}/cancel as soon as the
-// first token arrives. HttpAgent.runAgent passes the stream through the client's own checks
+// first token arrives. A turn {"resume": {"status", "payload"}} sends no message: it answers every
+// interrupt the client holds as pending (agent.pendingInterrupts) with that status and payload, as
+// `runAgent({resume})`. HttpAgent.runAgent passes the stream through the client's own checks
 // (verifyEvents); a violation rejects the run and is reported as that run's "violation". The
 // events it delivered are checked once more by verifyEvents alone, so a pipeline that stopped
 // verifying would not go unnoticed.
 //
-// Prints one JSON object: {"runs": [{runId, events, violation}], "messages": [...]}.
+// Prints one JSON object: {"runs": [{runId, events, violation, pendingInterrupts}], "messages": [...]}.
 
 import { HttpAgent, verifyEvents } from "@ag-ui/client";
 import { from, lastValueFrom } from "rxjs";
@@ -39,7 +41,16 @@ const scenario = JSON.parse(scenarioText);
 const agent = new HttpAgent({ url: `${url}/agui`, threadId: scenario.threadId });
 
 async function runTurn(turn, index) {
-  agent.addMessage({ id: `${scenario.threadId}-user-${index + 1}`, role: "user", content: turn.message });
+  const parameters = {};
+  if (turn.resume) {
+    parameters.resume = agent.pendingInterrupts.map((interrupt) => ({
+      interruptId: interrupt.id,
+      status: turn.resume.status,
+      ...(turn.resume.payload === undefined ? {} : { payload: turn.resume.payload }),
+    }));
+  } else {
+    agent.addMessage({ id: `${scenario.threadId}-user-${index + 1}`, role: "user", content: turn.message });
+  }
   const events = [];
   let cancelled = null;
   const subscriber = {
@@ -53,7 +64,7 @@ async function runTurn(turn, index) {
   const runId = `${scenario.threadId}-run-${index + 1}`;
   let violation = null;
   try {
-    await agent.runAgent({ runId }, subscriber);
+    await agent.runAgent({ runId, ...parameters }, subscriber);
   } catch (error) {
     violation = `${error?.name ?? "Error"}: ${error?.message ?? String(error)}`;
   }
@@ -62,7 +73,7 @@ async function runTurn(turn, index) {
     const response = await cancelled;
     if (!response.ok) violation ??= `cancel answered ${response.status}`;
   }
-  return { runId, events, violation };
+  return { runId, events, violation, pendingInterrupts: agent.pendingInterrupts };
 }
 
 const runs = [];
