@@ -43,7 +43,8 @@ async def test_regenerate_edit_and_the_branch_switcher(tab: Tab, server: ServerP
     await text.fill("branch edited [tokens=3]")
     await user(page, 1).locator(".edit-send").click()
     await run_ends(page)
-    await expect(answer(page, 1)).to_have_text("Assistantturn2 w1 w2Regenerate")
+    await expect(answer(page, 1).locator(".text")).to_have_text("turn2 w1 w2")
+    await expect(answer(page, 1).locator(".regenerate")).to_be_visible()
     await expect(user(page, 1).locator(".branch-position")).to_have_text("3 / 3")
 
     await user(page, 1).locator(".branch-prev").click()
