@@ -111,3 +111,8 @@ class ResumeIncomplete(Refusal):
             f"missing: {', '.join(missing)}",
             missing=missing,
         )
+
+
+class ThreadExists(Refusal):
+    status_code = 409
+    code = "thread_exists"

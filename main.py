@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import agui, auth, chat, debugger, health, history, runs, threads
 from api.errors import install_error_handlers
+from api.langgraph import routes as langgraph
 from api.resources import open_resources
 from api.security import AllowedHosts, LimitBody, RefuseCrossSite
 from db.pools import database_address
@@ -35,7 +36,7 @@ def security_middleware(settings: Settings) -> list[Middleware]:
         Middleware(
             CORSMiddleware,
             allow_origins=settings.allowed_origins,
-            allow_methods=["GET", "POST", "DELETE"],
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Last-Event-ID", "x-api-key"],
             expose_headers=["Retry-After"],
             allow_credentials=True,
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="LangGraph chat server", lifespan=lifespan, middleware=security_middleware(settings))
     install_error_handlers(app)
-    for module in (health, auth, chat, agui, runs, threads, debugger, history):
+    for module in (health, auth, chat, agui, runs, threads, debugger, langgraph, history):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

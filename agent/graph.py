@@ -1,10 +1,10 @@
 """The default graph, and loading the graph named by the GRAPH setting.
 
-A graph factory receives the checkpointer (and `settings`, if it has a
-parameter of that name) and returns a compiled graph. The server assumes only
-that the graph's state has a `messages` channel with LangGraph's message reducer
-(`add_messages`, or `agent.delta.ChatState`'s `DeltaChannel` of it, which keeps
-history small).
+A graph factory receives the checkpointer (and `settings` and `store`, the
+LangGraph store shared by every thread, if it has parameters of those names)
+and returns a compiled graph. The server assumes only that the graph's state has
+a `messages` channel with LangGraph's message reducer (`add_messages`, or
+`agent.delta.ChatState`'s `DeltaChannel` of it, which keeps history small).
 """
 
 import importlib
@@ -17,6 +17,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.store.base import BaseStore
 
 from agent.delta import ChatState
 from agent.model import make_chat_model
@@ -24,7 +25,9 @@ from agent.tools import default_tools
 from settings import Settings
 
 
-def build_graph(checkpointer: BaseCheckpointSaver, settings: Settings) -> CompiledStateGraph:
+def build_graph(
+    checkpointer: BaseCheckpointSaver, settings: Settings, store: BaseStore | None = None
+) -> CompiledStateGraph:
     """A chat model bound to the calculator and the clock, looping until it answers."""
     tools = default_tools()
     model = make_chat_model(settings).bind_tools(tools)
@@ -39,7 +42,7 @@ def build_graph(checkpointer: BaseCheckpointSaver, settings: Settings) -> Compil
     graph.add_edge(START, "agent")
     graph.add_conditional_edges("agent", tools_condition, ["tools", END])
     graph.add_edge("tools", "agent")
-    return graph.compile(checkpointer=checkpointer)
+    return graph.compile(checkpointer=checkpointer, store=store)
 
 
 def fit_context(messages: list[BaseMessage], budget: int | None) -> list[BaseMessage]:
@@ -57,10 +60,12 @@ def fit_context(messages: list[BaseMessage], budget: int | None) -> list[BaseMes
     )
 
 
-def load_graph(reference: str, *, checkpointer: BaseCheckpointSaver, settings: Settings) -> Any:
+def load_graph(
+    reference: str, *, checkpointer: BaseCheckpointSaver, settings: Settings, store: BaseStore | None = None
+) -> Any:
     """Build the graph of `package.module:factory`."""
     module_name, _, factory_name = reference.partition(":")
     factory = getattr(importlib.import_module(module_name), factory_name)
-    if "settings" in inspect.signature(factory).parameters:
-        return factory(checkpointer, settings=settings)
-    return factory(checkpointer)
+    offered = {"settings": settings, "store": store}
+    parameters = inspect.signature(factory).parameters
+    return factory(checkpointer, **{name: value for name, value in offered.items() if name in parameters})

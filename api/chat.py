@@ -16,6 +16,7 @@ from api.resources import Resources
 from api.sse import parse_last_event_id
 from api.streams import RESUME_RESPONSES, STREAM_RESPONSES, run_response
 from errors import InvalidRequest, NotFound
+from runs.multitask import Strategy, start_with_strategy
 from settings import THREAD_ID_PATTERN
 
 router = APIRouter()
@@ -37,6 +38,10 @@ class ChatRequest(BaseModel):
         None,
         description="Answers to every open interrupt of the thread (AG-UI ResumeEntry), not a message.",
     )
+    multitask_strategy: Strategy = Field(
+        "reject",
+        description="When the thread has a run: reject (409), interrupt or rollback it, or enqueue after it.",
+    )
     checkpoint_id: str | None = Field(
         None,
         pattern=CHECKPOINT_ID_PATTERN,
@@ -52,12 +57,18 @@ async def _start_turn(resources: Resources, turn: ChatRequest) -> Response:
         messages = [user_message(turn.message, resources.settings.max_message_bytes)]
     if turn.checkpoint_id is not None:
         await resources.history.require_fork_point(turn.thread_id, turn.checkpoint_id, resume=turn.resume)
-    run = await resources.runs.start(
-        thread_id=turn.thread_id or new_id(),
-        messages=messages,
-        snapshot=turn.snapshot,
-        resume=turn.resume,
-        checkpoint_id=turn.checkpoint_id,
+    thread_id = turn.thread_id or new_id()
+    run = await start_with_strategy(
+        resources.runs,
+        thread_id=thread_id,
+        strategy=turn.multitask_strategy,
+        start=lambda: resources.runs.start(
+            thread_id=thread_id,
+            messages=messages,
+            snapshot=turn.snapshot,
+            resume=turn.resume,
+            checkpoint_id=turn.checkpoint_id,
+        ),
     )
     abandon = run.cancel if turn.on_disconnect == "cancel" else None
     return run_response(resources, run.follow(0), run_id=run.run_id, on_abandon=abandon)
@@ -77,6 +88,7 @@ async def chat_for_event_source(
     resume: Annotated[str | None, Query(description="A JSON list of AG-UI ResumeEntry.")] = None,
     on_disconnect: OnDisconnect = "continue",
     snapshot: bool = False,
+    multitask_strategy: Strategy = "reject",
     checkpoint_id: Annotated[str | None, Query(pattern=CHECKPOINT_ID_PATTERN)] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
@@ -93,6 +105,7 @@ async def chat_for_event_source(
         on_disconnect=on_disconnect,
         snapshot=snapshot,
         resume=parse_resume(resume),
+        multitask_strategy=multitask_strategy,
         checkpoint_id=checkpoint_id,
     )
     return await _start_turn(resources, turn)

@@ -9,6 +9,7 @@ from typing import Any
 import anyio
 import asyncpg
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langgraph.store.postgres import AsyncPostgresStore
 
 from agent.delta import delta_channels
 from agent.graph import load_graph
@@ -23,6 +24,7 @@ from db.recorder import MessageRecorder
 from db.retention import Retention
 from db.runs import RunCoordinator
 from db.schema import migrate
+from runs.langgraph import LangGraphApi, langgraph_api
 from runs.registry import RunRegistry
 from runs.waiting import WaitingThreads
 from settings import Settings
@@ -36,11 +38,13 @@ class Resources:
     settings: Settings
     pool: asyncpg.Pool
     checkpointer: AsyncPostgresSaver
+    store: AsyncPostgresStore
     graph: Any
     runs: RunRegistry
     threads: Threads
     history: History
     shutdown: Shutdown
+    langgraph: LangGraphApi
 
 
 @asynccontextmanager
@@ -55,7 +59,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         checkpoints = await stack.enter_async_context(checkpoint_pool(url, settings))
         checkpointer = PoolPostgresSaver(checkpoints)
         await checkpointer.setup()
-        graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings)
+        store = AsyncPostgresStore(checkpoints)
+        await store.setup()
+        graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings, store=store)
 
         coordinator = RunCoordinator(url, pool)
         await coordinator.open()
@@ -85,15 +91,20 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         watcher.spawn(_drain_on(shutdown, runs), name="drain on shutdown")
         stack.push_async_callback(watcher.cancel)
 
+        langgraph = langgraph_api(graph=graph, runs=runs, pool=pool, settings=settings)
+        stack.push_async_callback(langgraph.runs.close)
+
         yield Resources(
             settings=settings,
             pool=pool,
             checkpointer=checkpointer,
+            store=store,
             graph=graph,
             runs=runs,
             threads=Threads(graph=graph, checkpointer=checkpointer, pool=pool, runs=runs, waiting=waiting),
             history=History(graph=graph, checkpointer=checkpointer),
             shutdown=shutdown,
+            langgraph=langgraph,
         )
 
 

@@ -6,9 +6,11 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from sse_starlette import EventSourceResponse
 
 from api.deps import ResourcesDep
+from api.resources import Resources
 from api.sse import parse_last_event_id
 from api.streams import RESUME_RESPONSES, run_response
 from errors import InvalidRequest
+from runs.doors import AguiView
 from settings import RUN_ID_PATTERN
 
 router = APIRouter()
@@ -28,4 +30,14 @@ async def run_stream(
         if parsed is None or parsed[0] != run_id:
             raise InvalidRequest(f"Last-Event-ID {last_event_id!r} is not an event of run {run_id}")
         after = parsed[1]
-    return run_response(resources, await resources.runs.follow(run_id, after or 0), run_id=run_id)
+    feed = await resources.runs.follow(run_id, after or 0)
+    if feed is not None:  # a run of the LangGraph API shows its start and end as AG-UI events
+        feed = AguiView(feed, thread_id=await _thread_of(resources, run_id), run_id=run_id)
+    return run_response(resources, feed, run_id=run_id)
+
+
+async def _thread_of(resources: Resources, run_id: str) -> str:
+    if (run := resources.runs.local_run(run_id)) is not None:
+        return run.thread_id
+    row = await resources.langgraph.runs.thread_of(run_id)
+    return row or ""

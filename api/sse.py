@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import anyio
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from runs.buffer import EventFeed
+from runs.buffer import EventFeed, split_named
 from settings import RUN_ID_PATTERN
 
 RETRY_MS = 2000
@@ -49,18 +49,20 @@ def event_stream(
     run_id: str,
     shutdown: Shutdown,
     on_abandon: Callable[[], object] | None = None,
+    headers: dict[str, str] | None = None,
+    retry: bool = True,
 ) -> EventSourceResponse:
-    """Stream `events` (sequence number, JSON) as `id: run:seq` / `data:` frames."""
+    """Stream `events` (sequence number, JSON) as `id: run:seq` / `data:` frames (with `event:`
+    for the named events of the LangGraph API)."""
 
     async def frames() -> AsyncIterator[ServerSentEvent | bytes]:
-        yield ServerSentEvent(retry=RETRY_MS, sep="\n")
+        if retry:  # LangGraph's JS client would hand an event of no name to its caller
+            yield ServerSentEvent(retry=RETRY_MS, sep="\n")
         finished = False
         try:
             async for seq, data in events:
                 burst = [(seq, data), *events.ready()]
-                yield b"".join(
-                    ServerSentEvent(data=d, id=f"{run_id}:{s}", sep="\n").encode() for s, d in burst
-                )
+                yield b"".join(_frame(run_id, s, d) for s, d in burst)
             finished = True
         finally:
             if not finished and on_abandon is not None:
@@ -71,10 +73,15 @@ def event_stream(
         sep="\n",
         ping=PING_SECONDS,
         ping_message_factory=_ping,
-        headers=HEADERS,
+        headers={**HEADERS, **(headers or {})},
         shutdown_event=shutdown.event,
         shutdown_grace_period=shutdown.grace_seconds + SHUTDOWN_MARGIN_SECONDS,
     )
+
+
+def _frame(run_id: str, seq: int, text: str) -> bytes:
+    name, data = split_named(text)
+    return ServerSentEvent(data=data, event=name, id=f"{run_id}:{seq}", sep="\n").encode()
 
 
 def parse_last_event_id(value: str | None) -> tuple[str, int] | None:

@@ -81,6 +81,16 @@ MIGRATIONS = [
     -- the AG-UI interrupts a thread waits on (null: none), set when a run ends on interrupt()
     ALTER TABLE threads ADD COLUMN interrupts jsonb;
     """,
+    """
+    -- threads as the LangGraph Server API has them: created before any run, with metadata
+    CREATE TABLE lg_threads (
+        thread_id text PRIMARY KEY,
+        metadata jsonb NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX lg_threads_metadata ON lg_threads USING gin (metadata jsonb_path_ops);
+    """,
 ]
 
 SELECT_VERSIONS = "SELECT version FROM schema_migrations"

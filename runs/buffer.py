@@ -4,6 +4,10 @@ The run task appends; each SSE response follows from the sequence number its
 client has seen, so a client that disconnects and comes back (or a second
 client that joins) misses nothing. The buffer keeps the latest `max_events`
 events; older ones are dropped first.
+
+An event is JSON text: an AG-UI event, or a named event of the LangGraph
+Server API, stored as `named_event(name, json)` ("name\n{...}", JSON text has
+no raw newline), so that the name survives `run_events` to other processes.
 """
 
 import asyncio
@@ -13,6 +17,19 @@ from typing import Protocol
 from ag_ui.core import BaseEvent
 
 Event = tuple[int, str]  # sequence number, JSON text
+
+
+def named_event(name: str, data: str) -> str:
+    """An event with an SSE event name, as the buffer keeps it."""
+    return f"{name}\n{data}"
+
+
+def split_named(text: str) -> tuple[str | None, str]:
+    """A kept event's SSE name (None for AG-UI events) and its JSON text."""
+    if text.startswith("{"):
+        return None, text
+    name, _, data = text.partition("\n")
+    return name, data
 
 
 class EventFeed(Protocol):
@@ -42,8 +59,8 @@ class EventBuffer:
     def last_seq(self) -> int:
         return self._first_seq + len(self._events) - 1
 
-    def append(self, event: BaseEvent) -> None:
-        self._events.append(event.model_dump_json(by_alias=True))
+    def append(self, event: BaseEvent | str) -> None:
+        self._events.append(event if isinstance(event, str) else event.model_dump_json(by_alias=True))
         if len(self._events) > self._max_events:
             drop = len(self._events) - self._max_events
             del self._events[:drop]

@@ -12,9 +12,10 @@ Names say where they look: `local_run` sees this process only; `active_run_id`,
 import asyncio
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from ag_ui.core import ResumeEntry
+from ag_ui.core import BaseEvent, ResumeEntry
 from langchain_core.messages import BaseMessage, HumanMessage
 
 from agent.events import EventTranslator
@@ -27,7 +28,7 @@ from db.runs import RunCoordinator
 from errors import NotFound, RunExists, ShuttingDown, ThreadBusy
 from runs.buffer import EventFeed
 from runs.cluster import Cluster
-from runs.run import Run
+from runs.run import Run, Status
 from runs.turn import run_turn
 from runs.waiting import WaitingThreads, run_rows
 from settings import Settings
@@ -37,6 +38,20 @@ log = logging.getLogger(__name__)
 SWEEP_INTERVAL = 30.0
 HOLDER_LOOKUP_SECONDS = 1.0  # a failed claim looks this long for the run that holds the thread
 TOMBSTONE_SECONDS = 86_400.0  # how long a deleted thread refuses late row writes
+
+
+class Turn(Protocol):
+    """A run's task in another door's format (the AG-UI turn of `runs/turn.py` is the default)."""
+
+    def opening(self, run: Run) -> list[str]:
+        """The events the run begins with, appended once its thread is taken."""
+        ...
+
+    async def execute(
+        self, run: Run, record: Callable[[list[BaseMessage]], None]
+    ) -> tuple[Status, list[BaseEvent | str]]:
+        """Stream the run into `run`; its outcome and the events that end it, not yet appended."""
+        ...
 
 
 class RunRegistry:
@@ -84,12 +99,15 @@ class RunRegistry:
         run_id: str | None = None,
         snapshot: bool = False,
         resume: list[ResumeEntry] | None = None,
+        turn: Turn | None = None,
         checkpoint_id: str | None = None,
     ) -> Run:
         """Start a turn that appends `messages` to `thread_id`; raises ThreadBusy when the thread has a run.
 
         With `snapshot`, MESSAGES_SNAPSHOT (the thread so far, with `messages`) follows RUN_STARTED.
         With `resume`, the run answers the thread's open interrupts (`runs.waiting`).
+        With `turn`, that turn runs instead of the AG-UI one (the LangGraph Server API's runs,
+        which answer interrupts with their own `command.resume`).
         With `checkpoint_id` the turn starts from that checkpoint (a fork) instead of the head.
         """
         if self._drain is not None:
@@ -105,13 +123,15 @@ class RunRegistry:
         )
         await self._claim(run)
         try:
-            run.resume = await self._waiting.admit(thread_id, resume)
+            if turn is None:
+                run.resume = await self._waiting.admit(thread_id, resume)
         except BaseException:
-            await self._release(run, "error", 0)
+            await self._release(run, "error", [])
             self._runs.pop(run_id, None)
             raise
         translator = EventTranslator(thread_id=thread_id, run_id=run_id)
-        run.append(translator.started())
+        for event in [translator.started()] if turn is None else turn.opening(run):
+            run.append(event)
         said = [m.text for m in messages if isinstance(m, HumanMessage)]
         self._recorder.record(
             thread_id=thread_id,
@@ -119,9 +139,11 @@ class RunRegistry:
             title=title_of(said[0]) if said else None,
             rows=rows_for(messages) + run_rows([], run.resume),
         )
-        run.start(
-            asyncio.create_task(self._execute(run, translator, snapshot, checkpoint_id), name=f"run {run_id}")
-        )
+        if turn is None:
+            task = self._execute(run, translator, snapshot, checkpoint_id)
+        else:
+            task = self._execute_turn(run, turn)
+        run.start(asyncio.create_task(task, name=f"run {run_id}"))
         return run
 
     async def follow(self, run_id: str, after: int) -> EventFeed | None:
@@ -159,7 +181,7 @@ class RunRegistry:
             self._recorder.record(thread_id=thread_id, run_id=run.run_id, title=None, rows=rows)
             return abandoned
         finally:
-            await self._release(run, "cancelled", 0)
+            await self._release(run, "cancelled", [])
             self._runs.pop(run.run_id, None)
 
     def begin_drain(self) -> None:
@@ -213,8 +235,6 @@ class RunRegistry:
             record=lambda messages: self._record(run, messages),
             checkpoint_id=checkpoint_id,
         )
-        for event in final:
-            run.figures.see(event)
         asked = list(translator.interrupts.values()) if status == "success" else []
         try:
             if asked:
@@ -223,20 +243,23 @@ class RunRegistry:
             await self._waiting.settle(run.thread_id, interrupts=asked, resumed=resumed, cancelled=cancelled)
         except Exception:
             log.exception("run %s: recording the interrupts of thread %s failed", run.run_id, run.thread_id)
-        try:
-            await self._release(run, status, run.last_seq + len(final))
-        finally:
-            for event in final:
-                run.append(event)
-            run.finish(status)
+        await self._release(run, status, final)
 
-    async def _release(self, run: Run, status: str, last_seq: int) -> None:
+    async def _execute_turn(self, run: Run, turn: Turn) -> None:
+        status, final = await turn.execute(run, lambda messages: self._record(run, messages))
+        await self._release(run, status, final)
+
+    async def _release(self, run: Run, status: Status, final: list[Any]) -> None:
+        """Release the thread, recording how the run ended; then append its last events."""
+        for event in final:
+            if isinstance(event, BaseEvent):
+                run.figures.see(event)
         try:
             await self._coordinator.release_thread(
                 thread_id=run.thread_id,
                 run_id=run.run_id,
                 status=status,
-                last_seq=last_seq,
+                last_seq=run.last_seq + len(final),
                 first_token_ms=run.figures.first_token_ms,
                 tokens=run.figures.tokens,
                 input_tokens=run.figures.input_tokens,
@@ -247,6 +270,9 @@ class RunRegistry:
         finally:
             if self._active.get(run.thread_id) is run:
                 del self._active[run.thread_id]
+            for event in final:
+                run.append(event)
+            run.finish(status)
 
     def _record(self, run: Run, messages: list[BaseMessage], extra: list[MessageRow] | None = None) -> None:
         rows = rows_for(messages) + (extra or [])

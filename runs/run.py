@@ -45,7 +45,7 @@ class Run:
     def task(self) -> asyncio.Task[None] | None:
         return self._task
 
-    def append(self, event: BaseEvent) -> None:
+    def append(self, event: BaseEvent | str) -> None:
         self._events.append(event)
 
     def finish(self, status: Status) -> None:
