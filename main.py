@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import agui, auth, chat, debugger, health, runs, threads
+from api import agui, auth, chat, debugger, health, history, runs, threads
 from api.errors import install_error_handlers
 from api.langgraph import routes as langgraph
 from api.resources import open_resources
@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="LangGraph chat server", lifespan=lifespan, middleware=security_middleware(settings))
     install_error_handlers(app)
-    for module in (health, auth, chat, agui, runs, threads, debugger, langgraph):
+    for module in (health, auth, chat, agui, runs, threads, debugger, langgraph, history):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

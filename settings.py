@@ -58,6 +58,15 @@ class Settings(BaseSettings):
         300, ge=0, description="How long a finished run's events can still be replayed."
     )
     run_buffer_events: int = Field(100_000, gt=0, description="Most events a run keeps for replay.")
+    history_turns: int | None = Field(
+        None, ge=1, description="Turns of checkpoint history kept per thread (unset: all)."
+    )
+    thread_ttl: float | None = Field(
+        None, gt=0, description="Delete a thread idle for longer than this many seconds (unset: never)."
+    )
+    retention_sweep_seconds: float = Field(
+        60, gt=0, description="How often HISTORY_TURNS and THREAD_TTL are applied."
+    )
     shutdown_grace_seconds: float = Field(
         20, ge=0, description="On SIGTERM, how long active runs may go on before cancellation."
     )

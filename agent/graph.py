@@ -2,8 +2,9 @@
 
 A graph factory receives the checkpointer (and `settings` and `store`, the
 LangGraph store shared by every thread, if it has parameters of those names)
-and returns a compiled graph. The server assumes only
-that the graph's state has a `messages` channel with LangGraph's message reducer.
+and returns a compiled graph. The server assumes only that the graph's state has
+a `messages` channel with LangGraph's message reducer (`add_messages`, or
+`agent.delta.ChatState`'s `DeltaChannel` of it, which keeps history small).
 """
 
 import importlib
@@ -13,11 +14,12 @@ from typing import Any
 from langchain_core.messages import BaseMessage, trim_messages
 from langchain_core.messages.utils import count_tokens_approximately
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.store.base import BaseStore
 
+from agent.delta import ChatState
 from agent.model import make_chat_model
 from agent.tools import default_tools
 from settings import Settings
@@ -30,11 +32,11 @@ def build_graph(
     tools = default_tools()
     model = make_chat_model(settings).bind_tools(tools)
 
-    async def agent(state: MessagesState) -> dict[str, list[BaseMessage]]:
+    async def agent(state: ChatState) -> dict[str, list[BaseMessage]]:
         messages = fit_context(state["messages"], settings.context_tokens)
         return {"messages": [await model.ainvoke(messages)]}
 
-    graph = StateGraph(MessagesState)
+    graph = StateGraph(ChatState)
     graph.add_node("agent", agent)
     graph.add_node("tools", ToolNode(tools, handle_tool_errors=True))
     graph.add_edge(START, "agent")

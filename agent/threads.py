@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from agent.interrupts import agui_interrupt
 from agent.messages import agui_messages
 from db import messages as rows
+from db.branches import run_places
 from errors import NotFound, ThreadBusy
 from runs.registry import RunRegistry
 from runs.waiting import WaitingThreads
@@ -53,6 +54,9 @@ class MessageRow(BaseModel):
     tool_call_id: str | None
     tool_args: str | None  # JSON text
     created_at: datetime
+    checkpoint_id: str | None = None  # the checkpoint its turn ended in (none yet, or pruned)
+    parent_checkpoint_id: str | None = None  # the checkpoint its turn started from
+    on_branch: bool = True  # on the thread's current branch (its head's chain of checkpoints)
 
 
 class ThreadRows(BaseModel):
@@ -89,12 +93,19 @@ class Threads:
         self._pool = pool
         self._runs = runs
 
-    async def checkpointed_messages(self, thread_id: str) -> list[BaseMessage] | None:
-        """The thread's messages from its checkpoint, or None if it has no checkpoint."""
-        return (await self._checkpointed(thread_id))[0]
+    async def checkpointed_messages(
+        self, thread_id: str, checkpoint_id: str | None = None
+    ) -> list[BaseMessage] | None:
+        """The thread's messages at its head (or `checkpoint_id`); None if it has no such checkpoint."""
+        return (await self._checkpointed(thread_id, checkpoint_id))[0]
 
-    async def _checkpointed(self, thread_id: str) -> tuple[list[BaseMessage] | None, list[Interrupt]]:
-        state = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
+    async def _checkpointed(
+        self, thread_id: str, checkpoint_id: str | None = None
+    ) -> tuple[list[BaseMessage] | None, list[Interrupt]]:
+        configurable = {"thread_id": thread_id}
+        if checkpoint_id is not None:
+            configurable["checkpoint_id"] = checkpoint_id
+        state = await self._graph.aget_state({"configurable": configurable})
         if not state.values and not state.next:
             return None, []
         return list(state.values.get("messages", [])), [agui_interrupt(i) for i in state.interrupts]
@@ -134,12 +145,23 @@ class Threads:
             interrupts=[] if active_run_id else interrupts,
         )
 
-    async def rows(self, thread_id: str) -> ThreadRows:
-        """The thread's recorded message rows, oldest first."""
+    async def rows(self, thread_id: str, *, all_branches: bool = False) -> ThreadRows:
+        """The thread's recorded message rows, oldest first: its current branch's, or all."""
         found = await rows.list_messages(self._pool, thread_id=thread_id)
         if not found:
             await self.require(thread_id, active_run_id=await self._runs.active_run_id(thread_id))
-        return ThreadRows(thread_id=thread_id, messages=[MessageRow(**row) for row in found])
+        places = await run_places(self._pool, thread_id=thread_id)
+        placed = []
+        for row in found:
+            if (place := places.get(row["run_id"])) is not None:
+                row |= {
+                    "checkpoint_id": place.checkpoint_id,
+                    "parent_checkpoint_id": place.parent_checkpoint_id,
+                    "on_branch": place.on_branch,
+                }
+            if all_branches or row.get("on_branch", True):
+                placed.append(MessageRow(**row))
+        return ThreadRows(thread_id=thread_id, messages=placed)
 
     async def delete(self, thread_id: str) -> Deleted:
         """Delete the thread's checkpoints and rows; refused while a run holds it."""

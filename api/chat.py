@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
+from agent.history import CHECKPOINT_ID_PATTERN
 from agent.ids import new_id
 from agent.input import resumed_turn_messages, user_message
 from agent.interrupts import parse_resume
@@ -41,6 +42,11 @@ class ChatRequest(BaseModel):
         "reject",
         description="When the thread has a run: reject (409), interrupt or rollback it, or enqueue after it.",
     )
+    checkpoint_id: str | None = Field(
+        None,
+        pattern=CHECKPOINT_ID_PATTERN,
+        description="Start from this checkpoint of the thread (fork, edit, regenerate); omit for its head.",
+    )
 
 
 async def _start_turn(resources: Resources, turn: ChatRequest) -> Response:
@@ -49,13 +55,19 @@ async def _start_turn(resources: Resources, turn: ChatRequest) -> Response:
         if turn.message is None:
             raise InvalidRequest("message: Field required (or a resume, with the thread_id)")
         messages = [user_message(turn.message, resources.settings.max_message_bytes)]
+    if turn.checkpoint_id is not None:
+        await resources.history.require_fork_point(turn.thread_id, turn.checkpoint_id, resume=turn.resume)
     thread_id = turn.thread_id or new_id()
     run = await start_with_strategy(
         resources.runs,
         thread_id=thread_id,
         strategy=turn.multitask_strategy,
         start=lambda: resources.runs.start(
-            thread_id=thread_id, messages=messages, snapshot=turn.snapshot, resume=turn.resume
+            thread_id=thread_id,
+            messages=messages,
+            snapshot=turn.snapshot,
+            resume=turn.resume,
+            checkpoint_id=turn.checkpoint_id,
         ),
     )
     abandon = run.cancel if turn.on_disconnect == "cancel" else None
@@ -77,6 +89,7 @@ async def chat_for_event_source(
     on_disconnect: OnDisconnect = "continue",
     snapshot: bool = False,
     multitask_strategy: Strategy = "reject",
+    checkpoint_id: Annotated[str | None, Query(pattern=CHECKPOINT_ID_PATTERN)] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Start a turn for a browser's EventSource; a reconnect resumes it instead."""
@@ -93,5 +106,6 @@ async def chat_for_event_source(
         snapshot=snapshot,
         resume=parse_resume(resume),
         multitask_strategy=multitask_strategy,
+        checkpoint_id=checkpoint_id,
     )
     return await _start_turn(resources, turn)

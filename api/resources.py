@@ -11,14 +11,17 @@ import asyncpg
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.store.postgres import AsyncPostgresStore
 
+from agent.delta import delta_channels
 from agent.graph import load_graph
+from agent.history import History
 from agent.threads import Threads
 from api.sse import Shutdown
 from background import BackgroundTasks
-from db.checkpoints import LatestPostgresSaver
+from db.checkpoints import PoolPostgresSaver
 from db.embedded import embedded_postgres
 from db.pools import asyncpg_pool, checkpoint_pool
 from db.recorder import MessageRecorder
+from db.retention import Retention
 from db.runs import RunCoordinator
 from db.schema import migrate
 from runs.langgraph import LangGraphApi, langgraph_api
@@ -39,6 +42,7 @@ class Resources:
     graph: Any
     runs: RunRegistry
     threads: Threads
+    history: History
     shutdown: Shutdown
     langgraph: LangGraphApi
 
@@ -53,7 +57,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         pool = await stack.enter_async_context(asyncpg_pool(url, settings))
         await migrate(pool)
         checkpoints = await stack.enter_async_context(checkpoint_pool(url, settings))
-        checkpointer = LatestPostgresSaver(checkpoints)
+        checkpointer = PoolPostgresSaver(checkpoints)
         await checkpointer.setup()
         store = AsyncPostgresStore(checkpoints)
         await store.setup()
@@ -70,6 +74,16 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         )
         await runs.open()
         stack.push_async_callback(runs.shutdown)
+        retention = Retention(
+            pool=pool,
+            checkpointer=checkpointer,
+            delta_channels=delta_channels(graph),
+            history_turns=settings.history_turns,
+            thread_ttl=settings.thread_ttl,
+            every=settings.retention_sweep_seconds,
+        )
+        retention.open()
+        stack.push_async_callback(retention.close)
 
         # sse-starlette sets this on SIGTERM, for every open stream: the runs begin to drain then.
         shutdown = Shutdown(event=anyio.Event(), grace_seconds=settings.shutdown_grace_seconds)
@@ -88,6 +102,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             graph=graph,
             runs=runs,
             threads=Threads(graph=graph, checkpointer=checkpointer, pool=pool, runs=runs, waiting=waiting),
+            history=History(graph=graph, checkpointer=checkpointer),
             shutdown=shutdown,
             langgraph=langgraph,
         )

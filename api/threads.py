@@ -31,9 +31,13 @@ async def thread(thread_id: ThreadIdPath, resources: ResourcesDep) -> ThreadView
 
 
 @router.get("/{thread_id}/messages", response_model=ThreadRows)
-async def thread_rows(thread_id: ThreadIdPath, resources: ResourcesDep) -> ThreadRows:
-    """The thread's recorded message rows, with timestamps."""
-    return await resources.threads.rows(thread_id)
+async def thread_rows(
+    thread_id: ThreadIdPath,
+    resources: ResourcesDep,
+    all: Annotated[bool, Query(description="rows of every branch, not only the current one")] = False,
+) -> ThreadRows:
+    """The thread's recorded message rows, with timestamps and the checkpoint each turn ended in."""
+    return await resources.threads.rows(thread_id, all_branches=all)
 
 
 @router.delete("/{thread_id}", response_model=Deleted)

@@ -100,6 +100,7 @@ class RunRegistry:
         snapshot: bool = False,
         resume: list[ResumeEntry] | None = None,
         turn: Turn | None = None,
+        checkpoint_id: str | None = None,
     ) -> Run:
         """Start a turn that appends `messages` to `thread_id`; raises ThreadBusy when the thread has a run.
 
@@ -107,6 +108,7 @@ class RunRegistry:
         With `resume`, the run answers the thread's open interrupts (`runs.waiting`).
         With `turn`, that turn runs instead of the AG-UI one (the LangGraph Server API's runs,
         which answer interrupts with their own `command.resume`).
+        With `checkpoint_id` the turn starts from that checkpoint (a fork) instead of the head.
         """
         if self._drain is not None:
             raise ShuttingDown("the server is shutting down; send the turn again shortly")
@@ -137,7 +139,10 @@ class RunRegistry:
             title=title_of(said[0]) if said else None,
             rows=rows_for(messages) + run_rows([], run.resume),
         )
-        task = self._execute(run, translator, snapshot) if turn is None else self._execute_turn(run, turn)
+        if turn is None:
+            task = self._execute(run, translator, snapshot, checkpoint_id)
+        else:
+            task = self._execute_turn(run, turn)
         run.start(asyncio.create_task(task, name=f"run {run_id}"))
         return run
 
@@ -218,7 +223,9 @@ class RunRegistry:
             # The holder's run row commits with its claim, or it has just let go: look again.
             await asyncio.sleep(0.02)
 
-    async def _execute(self, run: Run, translator: EventTranslator, snapshot: bool) -> None:
+    async def _execute(
+        self, run: Run, translator: EventTranslator, snapshot: bool, checkpoint_id: str | None
+    ) -> None:
         status, final = await run_turn(
             graph=self._graph,
             run=run,
@@ -226,6 +233,7 @@ class RunRegistry:
             snapshot=snapshot,
             durability=self._settings.durability,
             record=lambda messages: self._record(run, messages),
+            checkpoint_id=checkpoint_id,
         )
         asked = list(translator.interrupts.values()) if status == "success" else []
         try:

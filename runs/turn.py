@@ -16,6 +16,7 @@ from langgraph.types import Command
 
 from agent.errors import describe_failure
 from agent.events import STREAM_MODES, EventTranslator, node_messages
+from agent.history import thread_config, where_run_left
 from agent.messages import agui_messages
 from agent.partial import messages_after_cancel
 from agent.text import clean_part
@@ -39,9 +40,11 @@ async def run_turn(
     snapshot: bool,
     durability: str,
     record: Record,
+    checkpoint_id: str | None = None,
 ) -> tuple[Status, list[BaseEvent]]:
-    """Stream the turn into `run`; its outcome and the events that end it, not yet appended."""
-    config = {"configurable": {"thread_id": run.thread_id}}
+    """Stream the turn into `run`, from the thread's head or from `checkpoint_id` (a fork)."""
+    # The run id in the metadata is written into each checkpoint: the history names its run.
+    config = {**thread_config(run.thread_id, checkpoint_id), "metadata": {"run_id": run.run_id}}
     messages = run.input_messages
     try:
         run.begin_turn()
@@ -81,6 +84,7 @@ async def run_turn(
 async def _keep_partial(
     graph: Any, config: dict[str, Any], run: Run, translator: EventTranslator, record: Record
 ) -> None:
+    config = await where_run_left(graph.checkpointer, config, run.run_id)
     state = await graph.aget_state(config)
     updates = messages_after_cancel(
         checkpointed=state.values.get("messages", []),

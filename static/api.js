@@ -40,6 +40,12 @@ export function listThreads({ before = null, limit = 50 } = {}) {
 /** A thread's messages as AG-UI messages, and the id of its active run: `{thread_id, active_run_id, messages}`. */
 export const getThread = (threadId) => request("GET", threadPath(threadId));
 
+/** The thread's checkpoints, newest first (`values`: each with its state): `{thread_id, checkpoints, next_before}`. */
+export function getHistory(threadId, { values = false, limit = 20 } = {}) {
+  const query = new URLSearchParams({ limit: String(limit), values: String(values) });
+  return request("GET", `${threadPath(threadId)}/history?${query}`);
+}
+
 export const deleteThread = (threadId) => request("DELETE", threadPath(threadId));
 
 /** Stop the thread's active run: `{thread_id, run_id, cancelled}`. */

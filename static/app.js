@@ -1,6 +1,7 @@
 /** The debug page's entry point: wires the modules to the page's controls and opens the thread in the URL. */
 
 import { readiness } from "./api.js";
+import { showBranches } from "./branches.js";
 import { initComposer } from "./composer.js";
 import { clearConversation } from "./conversation.js";
 import { copyButtonFor } from "./copy.js";
@@ -29,7 +30,8 @@ function start() {
     reopenThread: (threadId) => openThread(threadId, { replace: true }),
     runStarted: () => refreshRuns(page.threadId),
     stepFinished: () => refreshState(page.threadId),
-    runEnded: () => Promise.all([refreshState(page.threadId), refreshRuns(page.threadId)]),
+    runEnded: () =>
+      Promise.all([refreshState(page.threadId), refreshRuns(page.threadId), showBranches(page.threadId)]),
   });
   initNavigation({
     threadShown: (threadId) => {

@@ -1,6 +1,7 @@
 /** Which thread is on screen: opening one shows its history and follows its active run; a new one starts empty. */
 
 import { ApiError, getThread } from "./api.js";
+import { showBranches } from "./branches.js";
 import * as conversation from "./conversation.js";
 import { renderHistory } from "./history.js";
 import { showInterrupts } from "./interrupts.js";
@@ -42,6 +43,8 @@ export async function openThread(threadId, { replace = false } = {}) {
   if (thread.active_run_id) {
     conversation.addNotice("info", "A run is going on in this thread:", "following it live.");
     followActiveRun(thread.active_run_id);
+  } else {
+    showBranches(threadId);
   }
   focusComposer();
 }

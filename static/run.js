@@ -27,9 +27,13 @@ export function initRuns({ reopenThread, runStarted, stepFinished, runEnded }) {
   Object.assign(hooks, { reopenThread, runStarted, stepFinished, runEnded });
 }
 
-/** Post `message` as a turn of the current thread; `onRefused(ending)` hears why if the server refuses it. */
-export function startTurn(message, { onRefused }) {
-  beginRun((handlers) => sendTurn({ message, threadId: page.threadId }, handlers), { onRefused });
+/**
+ * Post `message` as a turn of the current thread, from `checkpointId` (the branch shown) or its head;
+ * `onRefused(ending)` hears why if the server refuses it.
+ */
+export function startTurn(message, { onRefused, checkpointId = page.checkpointId }) {
+  page.checkpointId = null;
+  beginRun((handlers) => sendTurn({ message, threadId: page.threadId, checkpointId }, handlers), { onRefused });
 }
 
 /** Answer the current thread's open interrupts with resume `entries`. */

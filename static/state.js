@@ -9,6 +9,7 @@ import { markCurrentThread } from "./threads.js";
 export const page = {
   threadId: null,
   run: null, // the run on screen (see run.js), or null
+  checkpointId: null, // the next turn starts from this checkpoint (a branch shown, a fork); null: the head
 };
 
 export function threadFromUrl() {
@@ -27,6 +28,7 @@ export function showThreadInUrl(threadId, { replace = false } = {}) {
 
 export function setThread(threadId, { replace = false } = {}) {
   page.threadId = threadId;
+  page.checkpointId = null;
   showThreadInUrl(threadId, { replace });
   markCurrentThread(threadId);
   document.getElementById("current-thread").textContent = threadId ? `thread ${threadId}` : "new thread";

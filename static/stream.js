@@ -46,13 +46,15 @@ class RunStream {
     this.retry = null;
   }
 
-  async post(message, threadId, resume = null) {
+  async post(message, threadId, { resume = null, checkpointId = null } = {}) {
     let response;
     try {
       response = await fetch("api/chat", {
         method: "POST",
         headers: { "content-type": "application/json", accept: "text/event-stream" },
-        body: JSON.stringify(resume ? { thread_id: threadId, resume } : threadId ? { message, thread_id: threadId } : { message }),
+        body: JSON.stringify(resume ? { thread_id: threadId, resume } : {
+          message, ...(threadId && { thread_id: threadId }), ...(checkpointId && { checkpoint_id: checkpointId }),
+        }),
         signal: this.request.signal,
       });
     } catch (error) {
@@ -142,9 +144,9 @@ class RunStream {
 }
 
 /** Start a turn in `threadId` (null: a new thread) and follow its run. */
-export function sendTurn({ message, threadId, resume = null }, handlers) {
+export function sendTurn({ message, threadId, resume = null, checkpointId = null }, handlers) {
   const stream = new RunStream(handlers);
-  stream.post(message, threadId, resume);
+  stream.post(message, threadId, { resume, checkpointId });
   return stream;
 }
 

@@ -2,16 +2,20 @@
 
 import asyncio
 from itertools import takewhile
+from typing import Annotated
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI
+from langgraph.channels import DeltaChannel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, create_react_agent, tools_condition
 from langgraph.types import Send, interrupt
+from typing_extensions import TypedDict
 
+from agent.delta import add_message_batches
 from agent.tools import default_tools
 from settings import Settings
 
@@ -211,4 +215,47 @@ def two_questions_graph(checkpointer: BaseCheckpointSaver):
     graph.add_edge(START, "second")
     graph.add_edge("first", END)
     graph.add_edge("second", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def interrupting_graph(checkpointer: BaseCheckpointSaver):
+    """Answers, then stops at an interrupt asking for approval (never resumed in the tests)."""
+
+    def answer(state: MessagesState) -> dict:
+        return {"messages": [AIMessage(f"Answer to {state['messages'][-1].text}")]}
+
+    def approve(state: MessagesState) -> dict:
+        decision = interrupt({"question": "approve?"})
+        return {"messages": [AIMessage(f"Approved: {decision}")]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("answer", answer)
+    graph.add_node("approve", approve)
+    graph.add_edge(START, "answer")
+    graph.add_edge("answer", "approve")
+    graph.add_edge("approve", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def _echo(state: dict) -> dict:
+    return {"messages": [AIMessage(f"echo {state['messages'][-1].text}")]}
+
+
+def echo_graph(checkpointer: BaseCheckpointSaver):
+    """Echoes each user message, its state a plain `MessagesState` (no DeltaChannel)."""
+    graph = StateGraph(MessagesState)
+    graph.add_node("echo", _echo)
+    graph.add_edge(START, "echo")
+    return graph.compile(checkpointer=checkpointer)
+
+
+class FrequentSnapshots(TypedDict):
+    messages: Annotated[list[AnyMessage], DeltaChannel(add_message_batches, snapshot_frequency=4)]
+
+
+def delta_echo_graph(checkpointer: BaseCheckpointSaver):
+    """Echoes each user message; its messages a DeltaChannel with a snapshot every other turn."""
+    graph = StateGraph(FrequentSnapshots)
+    graph.add_node("echo", _echo)
+    graph.add_edge(START, "echo")
     return graph.compile(checkpointer=checkpointer)

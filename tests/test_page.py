@@ -144,9 +144,12 @@ async def test_reload_with_the_thread_in_the_url_restores_the_conversation(
     await turn(page, "what is 12 * 7?")
     await turn(page, "and what did I ask before?")
     thread_id = thread_in_url(page)
+    branch_controls = page.locator(".message.user .edit")  # drawn once the thread's history is read
+    await expect(branch_controls).to_have_count(2)
     conversation = await page.locator("#conversation").inner_text()
     await page.reload()
     await expect(page.locator(".message")).to_have_count(4)
+    await expect(branch_controls).to_have_count(2)
     await expect(page.locator(".tool-call .tool-result")).to_have_text("84")
     await expect(page.locator(".message.user .text")).to_have_text(
         ["what is 12 * 7?", "and what did I ask before?"]
