@@ -15,7 +15,7 @@ from langgraph.types import StateSnapshot
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
-from agent.messages import agui_messages
+from agent.state_json import state_values
 from errors import InvalidRequest, NotFound
 
 CHECKPOINT_ID_PATTERN = r"^[0-9a-f-]{1,64}$"  # LangGraph's checkpoint ids are uuid6
@@ -51,16 +51,6 @@ def thread_config(thread_id: str, checkpoint_id: str | None = None) -> RunnableC
     if checkpoint_id is not None:
         configurable["checkpoint_id"] = checkpoint_id
     return {"configurable": configurable}
-
-
-def state_values(values: dict[str, Any]) -> dict[str, Any]:
-    """A state's values as JSON, as GET /api/threads/{id}/state gives them: messages in the AG-UI shape."""
-    return {
-        channel: to_jsonable_python(agui_messages(list(value)), by_alias=True)
-        if channel == "messages" and isinstance(value, list)
-        else to_jsonable_python(value, fallback=repr)
-        for channel, value in values.items()
-    }
 
 
 def summary(snapshot: StateSnapshot, *, with_values: bool) -> CheckpointSummary:

@@ -4,9 +4,8 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic_core import to_jsonable_python
 
-from agent.messages import agui_messages
+from agent.state_json import state_values
 from agent.threads import Threads
 from errors import NotFound
 from runs.registry import RunRegistry
@@ -44,11 +43,5 @@ async def thread_state(
         created_at=snapshot.created_at,
         step=(snapshot.metadata or {}).get("step"),
         next=list(snapshot.next),
-        values={channel: _json_value(channel, value) for channel, value in (snapshot.values or {}).items()},
+        values=state_values(snapshot.values or {}),
     )
-
-
-def _json_value(channel: str, value: Any) -> Any:
-    if channel == "messages" and isinstance(value, list):
-        return to_jsonable_python(agui_messages(value), by_alias=True)
-    return to_jsonable_python(value, fallback=repr)
