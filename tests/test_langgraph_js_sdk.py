@@ -45,8 +45,9 @@ async def test_the_js_client_runs_the_core_scenario(scenario: str, server: Serve
     assert seen["firstEvents"][0] == "metadata" and "" not in seen["firstEvents"]
     assert {"values", "messages", "updates"} <= set(seen["firstEvents"])
     assert seen["tokens"] == "The result is 84."
-    [head] = seen["history"]
+    head, *older = seen["history"]  # newest first: the turn's checkpoint, then the turns before it
     assert head["hasParent"] and head["checkpoint"]["checkpoint_id"] and head["messages"] == 4
+    assert older and all(state["messages"] < 4 for state in older)
     assert seen["fromCheckpoint"][-2:] == ["hi [tokens=2]", "turn2 w1"]
     assert seen["stoppedNext"] == ["tools"] and seen["stoppedStatus"] == "interrupted"
     assert seen["resumed"] == "The result is 6."
