@@ -199,6 +199,21 @@ def question_graph(checkpointer: BaseCheckpointSaver):
     return graph.compile(checkpointer=checkpointer)
 
 
+def nested_question_graph(checkpointer: BaseCheckpointSaver):
+    """`question_graph`'s question asked from inside a subgraph: the node `onboarding` is a graph."""
+    inner = StateGraph(MessagesState)
+    inner.add_node(
+        "ask", lambda state: {"messages": [AIMessage(f"Hello, {interrupt('What is your name?')}!")]}
+    )
+    inner.add_edge(START, "ask")
+    inner.add_edge("ask", END)
+    graph = StateGraph(MessagesState)
+    graph.add_node("onboarding", inner.compile())
+    graph.add_edge(START, "onboarding")
+    graph.add_edge("onboarding", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
 def two_questions_graph(checkpointer: BaseCheckpointSaver):
     """Two parallel nodes, each asking its own question: one run ends on two interrupts."""
 

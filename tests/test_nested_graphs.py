@@ -14,7 +14,7 @@ import pytest
 from tests.agui_client import assert_client_accepted, converse
 from tests.checks import assert_protocol_order
 from tests.processes import ServerProcess, StandInProcess
-from tests.sse import frames, read_some, turn, types
+from tests.sse import frames, outcome_of, read_some, stream_events, turn, types
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +137,26 @@ async def test_the_official_client_accepts_nested_runs(
     assert_client_accepted(run)
     assert run["events"][-1]["outcome"] == {"type": "success"}
     assert "SUBAGENT_STARTED" in types(run["events"]) or "[fanout]" in message
+
+
+async def test_an_interrupt_inside_a_subgraph_reaches_the_client_and_resumes(start_server) -> None:
+    server = start_server({"GRAPH": "tests.graphs:nested_question_graph"})
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        asked = await turn(http, "hi")
+        assert_protocol_order(asked)
+        subagent = of_type(asked, "SUBAGENT_STARTED")[0]
+        assert subagent["name"] == "onboarding"
+        [interrupt] = outcome_of(asked)["interrupts"]
+        assert interrupt["message"] == "What is your name?"
+        assert interrupt["subagentRunId"] == subagent["subagentRunId"]
+        thread_id = asked[0]["threadId"]
+        waiting = (await http.get(f"/api/threads/{thread_id}")).json()
+        assert [i["id"] for i in waiting["interrupts"]] == [interrupt["id"]]
+        resume = [{"interruptId": interrupt["id"], "status": "resolved", "payload": "Ada"}]
+        resumed = await stream_events(
+            http, "POST", "/api/chat", json={"thread_id": thread_id, "resume": resume}
+        )
+        assert_protocol_order(resumed)
+        assert resumed[-1]["outcome"] == {"type": "success"}
+        thread = (await http.get(f"/api/threads/{thread_id}")).json()
+        assert thread["messages"][-1]["content"] == "Hello, Ada!" and thread["interrupts"] == []
