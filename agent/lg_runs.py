@@ -9,7 +9,7 @@ and releases the thread for both.
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessageChunk, BaseMessage, convert_to_messages
@@ -137,14 +137,16 @@ class LangGraphTurn:
         config: dict[str, Any],
         translator: LangGraphTranslator,
         durability: str,
+        forget: Callable[[Run], Awaitable[None]],
     ) -> None:
         self._graph = graph
+        self._forget = forget  # deletes the checkpoints a run wrote (a rollback)
         self._request = request
         self._input = request.command.command() if request.command is not None else graph_input
         self._config = config
         self._translator = translator
         self._durability = request.durability or durability
-        self.rollback = False  # set by a cancel with action=rollback: save no partial answer
+        self.rollback = False  # set by a cancel with action=rollback: the run leaves no trace
         self._partial_text: dict[str, str] = {}  # message id -> text streamed so far
 
     def opening(self, run: Run) -> list[str]:
@@ -190,11 +192,13 @@ class LangGraphTurn:
         except asyncio.CancelledError:
             if run.lost:
                 return "lost", [translator.failed(error="run_lost", message=LOST_MESSAGE)]
-            if not self.rollback:
-                try:
+            try:
+                if self.rollback:
+                    await self._forget(run)
+                else:
                     await self._keep_partial(run, record)
-                except Exception:
-                    log.exception("run %s: saving the partial answer failed", run.run_id)
+            except Exception:
+                log.exception("run %s: cleaning up after the cancel failed", run.run_id)
             return "cancelled", []
         except Exception as error:
             code, text = describe_failure(error)

@@ -81,6 +81,17 @@ WHERE b.thread_id = $1 AND NOT EXISTS (
 """
 
 
+# A rolled-back run's checkpoints (its run id is in their metadata, in every namespace) and writes.
+DELETE_RUN_CHECKPOINTS = """
+WITH gone AS (
+    DELETE FROM checkpoints WHERE thread_id = $1 AND metadata ->> 'run_id' = $2
+    RETURNING checkpoint_ns, checkpoint_id
+)
+DELETE FROM checkpoint_writes w USING gone g
+WHERE w.thread_id = $1 AND w.checkpoint_ns = g.checkpoint_ns AND w.checkpoint_id = g.checkpoint_id
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredCheckpoint:
     checkpoint_id: str
@@ -215,3 +226,14 @@ class Retention:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 log.exception("the retention sweep failed; trying again in %.0fs", self._every)
             await asyncio.sleep(self._every)
+
+
+async def forget_run(pool: asyncpg.Pool, *, thread_id: str, run_id: str) -> None:
+    """Delete every checkpoint a run wrote: the thread is as it was before the run (a rollback).
+
+    The caller holds the thread, and the run wrote the newest checkpoints, so no kept
+    checkpoint replays from one deleted here.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(DELETE_RUN_CHECKPOINTS, thread_id, run_id)
+        await conn.execute(DELETE_UNREFERENCED_BLOBS, thread_id)

@@ -22,6 +22,7 @@ from agent.lg_runs import LangGraphTurn, RunRequest, input_messages
 from agent.lg_threads import LangGraphThreads
 from background import BackgroundTasks
 from db import lg_runs
+from db.retention import forget_run
 from errors import InvalidRequest, NotFound
 from runs.multitask import start_with_strategy, wait_until_ended
 from runs.registry import RunRegistry
@@ -68,11 +69,15 @@ class LangGraphRuns:
         run_id = new_id()
 
         def start() -> Awaitable[Run]:
+            # The run id in the metadata goes into each checkpoint: the history names the run,
+            # and a rollback finds what to delete.
+            metadata = {**config.get("metadata", {}), "run_id": run_id}
             turn = LangGraphTurn(
                 graph=self._graph,
                 request=request,
                 graph_input=graph_input,
-                config=config,
+                config={**config, "metadata": metadata},
+                forget=self._forget_run,
                 translator=LangGraphTranslator(run_id=run_id, thread_id=thread_id, modes=request.modes),
                 durability=self._settings.durability,
             )
@@ -157,6 +162,9 @@ class LangGraphRuns:
 
     async def close(self) -> None:
         await self._tasks.drain(DRAIN_SECONDS)
+
+    async def _forget_run(self, run: Run) -> None:
+        await forget_run(self._pool, thread_id=run.thread_id, run_id=run.run_id)
 
     def _mark_rollback(self, run_id: str) -> None:
         if (turn := self._turns.get(run_id)) is not None:

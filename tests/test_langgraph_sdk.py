@@ -140,9 +140,29 @@ async def test_cancel_with_wait_stops_the_run_and_keeps_the_thread(sdk: LangGrap
     assert (await sdk.threads.get(thread["thread_id"]))["status"] == "idle"
 
 
+async def test_a_rollback_leaves_the_thread_as_it_was_before_the_run(sdk: LangGraphClient) -> None:
+    thread_id = (await sdk.threads.create())["thread_id"]
+    await sdk.runs.wait(thread_id, "agent", input=say("first [tokens=2]"))
+    before = await sdk.threads.get_state(thread_id)
+    run = await sdk.runs.create(
+        thread_id, "agent", input=say("second [tokens=50] [delay=100]"), durability="async"
+    )
+    for _ in range(100):  # until the run's first checkpoint (its input) is written
+        if len((await sdk.threads.get_state(thread_id))["values"]["messages"]) == 3:
+            break
+        await asyncio.sleep(0.05)
+    await sdk.runs.cancel(thread_id, run["run_id"], wait=True, action="rollback")
+    after = await sdk.threads.get_state(thread_id)
+    assert (await sdk.runs.get(thread_id, run["run_id"]))["status"] == "interrupted"
+    assert after["checkpoint"]["checkpoint_id"] == before["checkpoint"]["checkpoint_id"]
+    assert [m["content"] for m in after["values"]["messages"]] == ["first [tokens=2]", "turn1 w1"]
+    history = await sdk.threads.get_history(thread_id, limit=20)
+    assert all(state["metadata"].get("run_id") != run["run_id"] for state in history)
+
+
 async def test_wait_without_a_thread_answers_the_values_and_forgets_the_thread(sdk: LangGraphClient) -> None:
     values = await sdk.runs.wait(None, "agent", input=say("hi [tokens=2]"))
-    assert values.get("messages", [{}])[-1].get("content") == "turn1 w1", values
+    assert values["messages"][-1]["content"] == "turn1 w1", values
     on_thread = await sdk.runs.wait((await sdk.threads.create())["thread_id"], "agent", input=QUESTION)
     assert on_thread["messages"][-1]["content"] == "The result is 84."
 
@@ -214,4 +234,4 @@ async def test_the_sdk_sends_the_api_key_as_x_api_key(start_server, standin) -> 
     assert refused.value.response.status_code == 401
     sdk = get_client(url=server.url, api_key="sdk-secret")
     values = await sdk.runs.wait(None, "agent", input=say("hi [tokens=2]"))
-    assert values.get("messages", [{}])[-1].get("content") == "turn1 w1", values
+    assert values["messages"][-1]["content"] == "turn1 w1", values
