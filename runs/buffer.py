@@ -42,6 +42,20 @@ class EventFeed(Protocol):
         ...
 
 
+class IteratorFeed:
+    """An async iterator of events as an EventFeed that never has events ready ahead
+    (a run followed from another process, or seen through another door)."""
+
+    def __init__(self, events: AsyncIterator[Event]) -> None:
+        self._events = events
+
+    def __aiter__(self) -> AsyncIterator[Event]:
+        return self._events
+
+    def ready(self) -> list[Event]:
+        return []
+
+
 class EventBuffer:
     def __init__(self, *, max_events: int) -> None:
         self._events: list[str] = []

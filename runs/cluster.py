@@ -22,7 +22,7 @@ from ag_ui.core import RunErrorEvent
 from background import BackgroundTasks
 from db.runs import RunCoordinator, RunState
 from errors import CancelNotDelivered
-from runs.buffer import Event
+from runs.buffer import Event, IteratorFeed
 from runs.run import Run
 
 CANCEL_CHANNEL = "run_cancel"
@@ -88,9 +88,9 @@ class Cluster:
         finally:
             _discard(self._cancel_acks, run_id, acked)
 
-    def follow(self, state: RunState, after: int) -> "RemoteFollower":
+    def follow(self, state: RunState, after: int) -> IteratorFeed:
         """The events of a run another process runs (or ran), after `after`."""
-        return RemoteFollower(self._events(state, after))
+        return IteratorFeed(self._events(state, after))
 
     def _cancel_requested(self, run_id: str) -> None:
         if (run := self._local(run_id)) is not None:
@@ -155,19 +155,6 @@ class Cluster:
                     return  # finished, and its owner no longer has its events
         finally:
             _discard(self._event_waiters, run_id, wake)
-
-
-class RemoteFollower:
-    """A run's events as its owner in another process publishes them."""
-
-    def __init__(self, events: AsyncIterator[Event]) -> None:
-        self._events = events
-
-    def __aiter__(self) -> AsyncIterator[Event]:
-        return self._events
-
-    def ready(self) -> list[Event]:
-        return []
 
 
 def _discard(waiters: dict[str, set[asyncio.Event]], run_id: str, event: asyncio.Event) -> None:

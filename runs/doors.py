@@ -92,16 +92,3 @@ async def langgraph_view(
             )
     if agui and not failed:
         yield seq + 1, named_event("values", await values())
-
-
-class LangGraphView:
-    """`langgraph_view` as an EventFeed."""
-
-    def __init__(self, events: AsyncIterator[Event]) -> None:
-        self._events = events
-
-    def __aiter__(self) -> AsyncIterator[Event]:
-        return self._events
-
-    def ready(self) -> list[Event]:
-        return []

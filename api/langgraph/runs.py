@@ -13,7 +13,8 @@ from api.deps import ResourcesDep
 from api.resources import Resources
 from api.sse import event_stream
 from errors import InvalidRequest
-from runs.doors import LangGraphView, langgraph_view
+from runs.buffer import IteratorFeed
+from runs.doors import langgraph_view
 from runs.run import Run
 from settings import RUN_ID_PATTERN, THREAD_ID_PATTERN
 
@@ -138,7 +139,7 @@ async def join_stream(
     async def cancel() -> None:
         await langgraph.runs.cancel(thread_id, run_id, wait=False, action="interrupt")
 
-    view = LangGraphView(langgraph_view(feed, run_id=run_id, thread_id=thread_id, values=values))
+    view = IteratorFeed(langgraph_view(feed, run_id=run_id, thread_id=thread_id, values=values))
     return event_stream(
         view,
         run_id=run_id,
