@@ -60,7 +60,7 @@ FULL = Sizes(
 async def warm_up(servers: Servers, sizes: Sizes) -> None:
     """Fill both servers' connection pools and caches at the highest concurrency measured."""
     concurrency = max(sizes.throughput)
-    for target in (servers.baseline, servers.ours, servers.ours_plain):
+    for target in (servers.baseline, servers.ours, servers.ours_plain, servers.ours_lgapi):
         await run_load(target, turns=sizes.warmup * concurrency, concurrency=concurrency, message=MESSAGE)
 
 
@@ -70,11 +70,12 @@ async def throughput(servers: Servers, sizes: Sizes) -> list[dict[str, Any]]:
     records = []
     for concurrency, turns in sizes.throughput.items():
         rows = {}
-        for target in (servers.baseline, servers.ours, servers.ours_plain):
+        for target in (servers.baseline, servers.ours, servers.ours_plain, servers.ours_lgapi):
             load = await run_load(target, turns=turns, concurrency=concurrency, message=MESSAGE)
             rows[target.name] = figures(load)
         rows["ratio"] = ratios(rows["ours"], rows["baseline"])
         rows["ratio_plain"] = ratios(rows["ours_plain"], rows["baseline"])
+        rows["lgapi_vs_chat"] = ratios(rows["ours_lgapi"], rows["ours"])
         records.append(emit("throughput", rows, concurrency=concurrency))
     return records
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.load import TOKEN_MARK, Target
 from tests.processes import ROOT, ServerProcess, StandInProcess, free_port, wait_until_answers
@@ -21,11 +22,26 @@ class Servers:
     baseline: Target
     ours: Target
     ours_plain: Target  # our server serving bench/plain_graph.py through GRAPH=
+    ours_lgapi: Target  # our server's LangGraph Server API door: POST /threads/{id}/runs/stream
 
 
 def _our_token_text(frame: bytes) -> str:
     data = frame.partition(b"data: ")[2]
     return json.loads(data)["delta"]
+
+
+def _lgapi_token_text(frame: bytes) -> str:
+    chunk = json.loads(frame.partition(b"data: ")[2])[0]
+    return chunk["content"] if isinstance(chunk["content"], str) else ""
+
+
+def _lgapi_body(message: str, thread_id: str) -> dict[str, Any]:
+    return {
+        "assistant_id": "agent",
+        "input": {"messages": [{"role": "user", "content": message}]},
+        "stream_mode": ["messages-tuple"],
+        "if_not_exists": "create",
+    }
 
 
 def _baseline_token_text(frame: bytes) -> str:
@@ -106,6 +122,15 @@ def start_servers(
             ),
             ours=_our_target("ours", ours),
             ours_plain=_our_target("ours_plain", plain),
+            ours_lgapi=Target(
+                name="ours_lgapi",
+                url=ours.url,
+                pid=ours.process.pid,
+                path="/threads/{thread_id}/runs/stream",
+                is_token=lambda frame: b"event: messages\n" in frame and b'"AIMessageChunk"' in frame,
+                token_text=_lgapi_token_text,
+                make_body=_lgapi_body,
+            ),
         )
 
 
