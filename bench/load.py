@@ -9,8 +9,8 @@ process alone, whatever else the machine is doing.
 
 import asyncio
 import os
-import secrets
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,7 +63,7 @@ class Load:
 
 
 def new_thread_id() -> str:
-    return "b" + secrets.token_hex(8)
+    return str(uuid.uuid4())  # langgraph dev takes nothing else
 
 
 def cpu_seconds(pid: int) -> float:
@@ -110,6 +110,8 @@ async def one_turn(http: httpx.AsyncClient, target: Target, message: str, thread
             async for chunk in response.aiter_bytes():
                 turn.body_bytes = response.num_bytes_downloaded  # as sent: gzipped if the server chose
                 buffer += chunk
+                if b"\r" in buffer:  # langgraph dev ends its lines with CRLF
+                    buffer = buffer.replace(b"\r\n", b"\n")
                 *frames, buffer = buffer.split(b"\n\n")
                 for frame in frames:
                     if target.is_token(frame):

@@ -60,7 +60,7 @@ FULL = Sizes(
 async def warm_up(servers: Servers, sizes: Sizes) -> None:
     """Fill both servers' connection pools and caches at the highest concurrency measured."""
     concurrency = max(sizes.throughput)
-    for target in (servers.baseline, servers.ours, servers.ours_plain, servers.ours_lgapi):
+    for target in (servers.baseline, servers.ours, servers.ours_plain, servers.ours_lgapi, *servers.peers):
         await run_load(target, turns=sizes.warmup * concurrency, concurrency=concurrency, message=MESSAGE)
 
 
@@ -70,7 +70,13 @@ async def throughput(servers: Servers, sizes: Sizes) -> list[dict[str, Any]]:
     records = []
     for concurrency, turns in sizes.throughput.items():
         rows = {}
-        for target in (servers.baseline, servers.ours, servers.ours_plain, servers.ours_lgapi):
+        for target in (
+            servers.baseline,
+            servers.ours,
+            servers.ours_plain,
+            servers.ours_lgapi,
+            *servers.peers,
+        ):
             load = await run_load(target, turns=turns, concurrency=concurrency, message=MESSAGE)
             rows[target.name] = figures(load)
         rows["ratio"] = ratios(rows["ours"], rows["baseline"])

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bench.load import TOKEN_MARK, Target
+from bench.peers.servers import lgapi_target, start_peers
 from tests.processes import ROOT, ServerProcess, StandInProcess, free_port, wait_until_answers
 
 
@@ -23,25 +23,12 @@ class Servers:
     ours: Target
     ours_plain: Target  # our server serving bench/plain_graph.py through GRAPH=
     ours_lgapi: Target  # our server's LangGraph Server API door: POST /threads/{id}/runs/stream
+    peers: list[Target]  # with --peers: langgraph dev and the ag-ui-langgraph adapter
 
 
 def _our_token_text(frame: bytes) -> str:
     data = frame.partition(b"data: ")[2]
     return json.loads(data)["delta"]
-
-
-def _lgapi_token_text(frame: bytes) -> str:
-    chunk = json.loads(frame.partition(b"data: ")[2])[0]
-    return chunk["content"] if isinstance(chunk["content"], str) else ""
-
-
-def _lgapi_body(message: str, thread_id: str) -> dict[str, Any]:
-    return {
-        "assistant_id": "agent",
-        "input": {"messages": [{"role": "user", "content": message}]},
-        "stream_mode": ["messages-tuple"],
-        "if_not_exists": "create",
-    }
 
 
 def _baseline_token_text(frame: bytes) -> str:
@@ -84,7 +71,11 @@ def baseline_process(env: dict[str, str], log_dir: Path) -> Iterator[subprocess.
 
 @contextmanager
 def start_servers(
-    *, database_url: str | None, log_dir: Path, server_env: dict[str, str] | None = None
+    *,
+    database_url: str | None,
+    log_dir: Path,
+    server_env: dict[str, str] | None = None,
+    peers: bool = False,
 ) -> Iterator[Servers]:
     """Start the model, the baseline and our server on one database; stop them at the end."""
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -109,6 +100,7 @@ def start_servers(
         plain.start()
         stack.callback(plain.stop)
         assert ours.process is not None and plain.process is not None
+        peers = stack.enter_context(start_peers(env, log_dir)) if peers else []
         yield Servers(
             database_url=url,
             standin=standin,
@@ -122,15 +114,8 @@ def start_servers(
             ),
             ours=_our_target("ours", ours),
             ours_plain=_our_target("ours_plain", plain),
-            ours_lgapi=Target(
-                name="ours_lgapi",
-                url=ours.url,
-                pid=ours.process.pid,
-                path="/threads/{thread_id}/runs/stream",
-                is_token=lambda frame: b"event: messages\n" in frame and b'"AIMessageChunk"' in frame,
-                token_text=_lgapi_token_text,
-                make_body=_lgapi_body,
-            ),
+            ours_lgapi=lgapi_target("ours_lgapi", ours.url, ours.process.pid),
+            peers=peers,
         )
 
 
