@@ -22,8 +22,8 @@ def _process(name: str, command: list[str], env: dict[str, str], log_dir: Path, 
     with log.open("wb") as out:
         process = subprocess.Popen(
             [*command, "--port", str(port)],
-            cwd=ROOT,
-            env={**os.environ, **env},
+            cwd=log_dir,  # langgraph dev keeps its state in .langgraph_api/ there
+            env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
