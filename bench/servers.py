@@ -22,6 +22,7 @@ class Servers:
     baseline: Target
     ours: Target
     ours_plain: Target  # our server serving bench/plain_graph.py through GRAPH=
+    ours_drop_in: Target  # the same, its ChatOpenAI replaced by agent.model.ThreadChatOpenAI
     ours_lgapi: Target  # our server's LangGraph Server API door: POST /threads/{id}/runs/stream
     peers: list[Target]  # with --peers: langgraph dev and the ag-ui-langgraph adapter
 
@@ -99,6 +100,9 @@ def start_servers(
         plain = ServerProcess({**env, **(server_env or {}), "GRAPH": "bench.plain_graph:build"}, log_dir)
         plain.start()
         stack.callback(plain.stop)
+        drop_in_env = {**env, **(server_env or {}), "GRAPH": "bench.plain_graph:build_with_drop_in"}
+        drop_in = ServerProcess(drop_in_env, log_dir).start()
+        stack.callback(drop_in.stop)
         assert ours.process is not None and plain.process is not None
         peers = stack.enter_context(start_peers(env, log_dir)) if peers else []
         yield Servers(
@@ -114,6 +118,7 @@ def start_servers(
             ),
             ours=_our_target("ours", ours),
             ours_plain=_our_target("ours_plain", plain),
+            ours_drop_in=_our_target("ours_drop_in", drop_in),
             ours_lgapi=lgapi_target("ours_lgapi", ours.url, ours.process.pid),
             peers=peers,
         )
