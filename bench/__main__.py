@@ -34,6 +34,12 @@ def parse_args() -> argparse.Namespace:
         help="where the growth plot goes (default: docs/bench-growth.png, or the log folder "
         "with --quick; needs matplotlib, skipped without it)",
     )
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also run langgraph dev and the ag-ui-langgraph adapter on the same graph (throughput; "
+        "pip install -r bench/requirements.txt)",
+    )
     parser.add_argument("--json-out", type=Path, help="also write every JSON line to this file")
     parser.add_argument(
         "--workers", type=int, default=1, help="processes of our server (python main.py --workers N)"
@@ -50,7 +56,7 @@ async def run(args: argparse.Namespace) -> list[dict]:
     records: list[dict] = []
     server_env = {"WORKERS": str(args.workers)} if args.workers > 1 else None
     with start_servers(
-        database_url=args.database_url, log_dir=args.log_dir, server_env=server_env
+        database_url=args.database_url, log_dir=args.log_dir, server_env=server_env, peers=args.peers
     ) as servers:
         await scenarios.warm_up(servers, sizes)
         if "throughput" in chosen:

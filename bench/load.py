@@ -2,16 +2,18 @@
 
 A turn is one POST read to its end. Its time to first token runs from sending
 the request to the first token frame; its bytes are the response body as the
-client receives it. The server's CPU comes from `/proc/<pid>/stat`, so it counts
-the server process alone, whatever else the machine is doing.
+client receives it, before decompression (httpx asks for gzip, as browsers
+do). The server's CPU comes from `/proc/<pid>/stat`, so it counts the server
+process alone, whatever else the machine is doing.
 """
 
 import asyncio
 import os
-import secrets
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -29,9 +31,15 @@ class Target:
     path: str
     is_token: Callable[[bytes], bool]
     token_text: Callable[[bytes], str]
+    make_body: Callable[[str, str], dict[str, Any]] | None = None  # (message, thread id) -> body
 
-    def body(self, message: str, thread_id: str) -> dict[str, str]:
+    def body(self, message: str, thread_id: str) -> dict[str, Any]:
+        if self.make_body is not None:
+            return self.make_body(message, thread_id)
         return {"message": message, "thread_id": thread_id}
+
+    def path_for(self, thread_id: str) -> str:
+        return self.path.replace("{thread_id}", thread_id)
 
 
 @dataclass
@@ -55,7 +63,7 @@ class Load:
 
 
 def new_thread_id() -> str:
-    return "b" + secrets.token_hex(8)
+    return str(uuid.uuid4())  # langgraph dev takes nothing else
 
 
 def cpu_seconds(pid: int) -> float:
@@ -94,14 +102,16 @@ async def one_turn(http: httpx.AsyncClient, target: Target, message: str, thread
     buffer = b""
     try:
         async with http.stream(
-            "POST", target.url + target.path, json=target.body(message, thread_id)
+            "POST", target.url + target.path_for(thread_id), json=target.body(message, thread_id)
         ) as response:
             if response.status_code != 200:
                 turn.error = f"HTTP {response.status_code}: {(await response.aread())[:200]!r}"
                 return turn
-            async for chunk in response.aiter_raw():
-                turn.body_bytes += len(chunk)
+            async for chunk in response.aiter_bytes():
+                turn.body_bytes = response.num_bytes_downloaded  # as sent: gzipped if the server chose
                 buffer += chunk
+                if b"\r" in buffer:  # langgraph dev ends its lines with CRLF
+                    buffer = buffer.replace(b"\r\n", b"\n")
                 *frames, buffer = buffer.split(b"\n\n")
                 for frame in frames:
                     if target.is_token(frame):

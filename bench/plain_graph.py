@@ -1,7 +1,9 @@
 """The default graph written the ordinary way: stock `ChatOpenAI`, `ToolNode`, `tools_condition`.
 
 The baseline server runs it, and our server serves it with `GRAPH=bench.plain_graph:build`,
-so the benchmark shows what a user's own graph costs, not only ours.
+so the benchmark shows what a user's own graph costs, not only ours; and with
+`GRAPH=bench.plain_graph:build_with_drop_in`, the same graph with `ChatOpenAI`
+replaced by its drop-in `agent.model.ThreadChatOpenAI`: what the one-line change gains.
 """
 
 from langchain_core.messages import BaseMessage
@@ -11,13 +13,16 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 
+from agent.model import ThreadChatOpenAI
 from agent.tools import default_tools
 from settings import Settings
 
 
-def build(checkpointer: BaseCheckpointSaver, settings: Settings) -> CompiledStateGraph:
+def build(
+    checkpointer: BaseCheckpointSaver, settings: Settings, chat_model: type[ChatOpenAI] = ChatOpenAI
+) -> CompiledStateGraph:
     tools = default_tools()
-    model = ChatOpenAI(
+    model = chat_model(
         model=settings.model,
         api_key=settings.openai_api_key,
         base_url=settings.openai_base_url,
@@ -36,3 +41,7 @@ def build(checkpointer: BaseCheckpointSaver, settings: Settings) -> CompiledStat
     graph.add_conditional_edges("agent", tools_condition, ["tools", END])
     graph.add_edge("tools", "agent")
     return graph.compile(checkpointer=checkpointer)
+
+
+def build_with_drop_in(checkpointer: BaseCheckpointSaver, settings: Settings) -> CompiledStateGraph:
+    return build(checkpointer, settings, ThreadChatOpenAI)

@@ -58,23 +58,31 @@ FULL = Sizes(
 
 
 async def warm_up(servers: Servers, sizes: Sizes) -> None:
-    """Fill both servers' connection pools and caches at the highest concurrency measured."""
+    """Fill every server's connection pools and caches at the highest concurrency measured."""
     concurrency = max(sizes.throughput)
-    for target in (servers.baseline, servers.ours, servers.ours_plain):
+    for target in _throughput_targets(servers):
         await run_load(target, turns=sizes.warmup * concurrency, concurrency=concurrency, message=MESSAGE)
 
 
+def _throughput_targets(servers: Servers) -> tuple[Target, ...]:
+    ours = (servers.ours, servers.ours_plain, servers.ours_drop_in, servers.ours_lgapi)
+    return (servers.baseline, *ours, *servers.peers)
+
+
 async def throughput(servers: Servers, sizes: Sizes) -> list[dict[str, Any]]:
-    """50-token answers without pacing at each concurrency; ours (our graph, and the baseline's
-    graph served through GRAPH=) against the baseline."""
+    """50-token answers without pacing at each concurrency; ours (our graph; the baseline's
+    graph served through GRAPH=, as it is and with the drop-in model; our LangGraph API door)
+    and the peers against the baseline."""
     records = []
     for concurrency, turns in sizes.throughput.items():
         rows = {}
-        for target in (servers.baseline, servers.ours, servers.ours_plain):
+        for target in _throughput_targets(servers):
             load = await run_load(target, turns=turns, concurrency=concurrency, message=MESSAGE)
             rows[target.name] = figures(load)
         rows["ratio"] = ratios(rows["ours"], rows["baseline"])
         rows["ratio_plain"] = ratios(rows["ours_plain"], rows["baseline"])
+        rows["ratio_drop_in"] = ratios(rows["ours_drop_in"], rows["baseline"])
+        rows["lgapi_vs_chat"] = ratios(rows["ours_lgapi"], rows["ours"])
         records.append(emit("throughput", rows, concurrency=concurrency))
     return records
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.load import TOKEN_MARK, Target
+from bench.peers.servers import lgapi_target, start_peers
 from tests.processes import ROOT, ServerProcess, StandInProcess, free_port, wait_until_answers
 
 
@@ -21,6 +22,9 @@ class Servers:
     baseline: Target
     ours: Target
     ours_plain: Target  # our server serving bench/plain_graph.py through GRAPH=
+    ours_drop_in: Target  # the same, its ChatOpenAI replaced by agent.model.ThreadChatOpenAI
+    ours_lgapi: Target  # our server's LangGraph Server API door: POST /threads/{id}/runs/stream
+    peers: list[Target]  # with --peers: langgraph dev and the ag-ui-langgraph adapter
 
 
 def _our_token_text(frame: bytes) -> str:
@@ -68,7 +72,11 @@ def baseline_process(env: dict[str, str], log_dir: Path) -> Iterator[subprocess.
 
 @contextmanager
 def start_servers(
-    *, database_url: str | None, log_dir: Path, server_env: dict[str, str] | None = None
+    *,
+    database_url: str | None,
+    log_dir: Path,
+    server_env: dict[str, str] | None = None,
+    peers: bool = False,
 ) -> Iterator[Servers]:
     """Start the model, the baseline and our server on one database; stop them at the end."""
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -92,7 +100,11 @@ def start_servers(
         plain = ServerProcess({**env, **(server_env or {}), "GRAPH": "bench.plain_graph:build"}, log_dir)
         plain.start()
         stack.callback(plain.stop)
+        drop_in_env = {**env, **(server_env or {}), "GRAPH": "bench.plain_graph:build_with_drop_in"}
+        drop_in = ServerProcess(drop_in_env, log_dir).start()
+        stack.callback(drop_in.stop)
         assert ours.process is not None and plain.process is not None
+        peers = stack.enter_context(start_peers(env, log_dir)) if peers else []
         yield Servers(
             database_url=url,
             standin=standin,
@@ -106,6 +118,9 @@ def start_servers(
             ),
             ours=_our_target("ours", ours),
             ours_plain=_our_target("ours_plain", plain),
+            ours_drop_in=_our_target("ours_drop_in", drop_in),
+            ours_lgapi=lgapi_target("ours_lgapi", ours.url, ours.process.pid),
+            peers=peers,
         )
 
 

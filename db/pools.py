@@ -67,6 +67,17 @@ class CheckpointPool(AsyncConnectionPool[AsyncConnection]):
         await connection.close()
 
 
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """Release without asyncpg's reset query (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL`), a round trip each time a connection goes back: ours leave nothing in the session.
+
+    Session locks and LISTEN live on the run registry's control connection
+    (db/runs.py), which is not from this pool; pooled connections take only
+    transaction-scoped locks. asyncpg still rolls back a transaction left open
+    and drops listeners before calling this.
+    """
+
+
 @asynccontextmanager
 async def asyncpg_pool(url: str, settings: Settings) -> AsyncIterator[asyncpg.Pool]:
     """A pool for message rows, thread listings and run bookkeeping."""
@@ -76,6 +87,7 @@ async def asyncpg_pool(url: str, settings: Settings) -> AsyncIterator[asyncpg.Po
         max_size=settings.db_pool_size,
         max_inactive_connection_lifetime=settings.db_max_idle_seconds,
         statement_cache_size=100 if settings.db_prepared_statements else 0,
+        reset=keep_session,
     )
     try:
         yield pool

@@ -3,13 +3,18 @@
 Its streams go through the SDK's public `AsyncOpenAI.post` with `cast_to=object`
 (the SDK's documented way to call an endpoint as is), so each chunk arrives as
 the dict the server sent, and LangChain's `ChatOpenAI._astream` takes a dict
-chunk as it is (it calls `model_dump()` only on objects). If an upgrade of
+chunk as it is (it calls `model_dump()` only on objects). The model's
+`stream_chunk_timeout` still holds, raised as langchain-openai's
+`StreamChunkTimeoutError`, without LangChain's task per chunk. If an upgrade of
 either library changes that, these tests fail before a user sees a wrong answer.
 """
+
+import asyncio
 
 import openai
 import pytest
 from langchain_core.messages import HumanMessage
+from langchain_openai import StreamChunkTimeoutError
 from openai import AsyncOpenAI, AsyncStream
 
 from agent.model import RawChunkCompletions, ThreadChatOpenAI
@@ -62,3 +67,32 @@ async def test_failures_are_retried_and_raised_as_the_sdks_errors(standin: Stand
     with pytest.raises(openai.InternalServerError):
         await model.ainvoke([HumanMessage("retry me [fail500]")])
     assert len(standin.requests()) - before == 2
+
+
+async def test_a_stalled_stream_raises_langchains_chunk_timeout(standin: StandInProcess) -> None:
+    model = ThreadChatOpenAI(
+        model="standin", api_key="k", base_url=standin.url, streaming=True, stream_chunk_timeout=0.2
+    )
+    with pytest.raises(StreamChunkTimeoutError) as stalled:
+        await model.ainvoke([HumanMessage("stall [tokens=3] [delay=3000]")])
+    assert stalled.value.timeout_s == 0.2 and stalled.value.chunks_received >= 1
+
+
+async def test_a_stream_starts_no_task_per_chunk(standin: StandInProcess) -> None:
+    model = ThreadChatOpenAI(model="standin", api_key="k", base_url=standin.url, streaming=True)
+    loop = asyncio.get_running_loop()
+    started: list[asyncio.Task] = []
+
+    def count(loop: asyncio.AbstractEventLoop, coro, **kwargs) -> asyncio.Task:
+        task = asyncio.Task(coro, loop=loop, **kwargs)
+        started.append(task)
+        return task
+
+    loop.set_task_factory(count)
+    try:
+        chunks = [chunk async for chunk in model.astream([HumanMessage("count [tokens=40]")])]
+    finally:
+        loop.set_task_factory(None)
+    assert len(chunks) >= 40
+    assert len(started) < 10
+    assert model.stream_chunk_timeout is None  # so LangChain does not wrap it in wait_for per chunk

@@ -1,0 +1,1 @@
+"""Other servers of the same graph, for `python -m bench --peers`."""
