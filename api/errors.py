@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 DATABASE_DOWN = (
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,  # the server is up but takes no more connections
     asyncpg.InterfaceError,
     psycopg.OperationalError,
 )

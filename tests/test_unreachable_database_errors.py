@@ -3,9 +3,10 @@
 import errno
 import socket
 
+import asyncpg
 import pytest
 
-from api.errors import database_unreachable
+from api.errors import DATABASE_DOWN, database_unreachable
 
 
 @pytest.mark.parametrize(
@@ -35,3 +36,7 @@ def test_errors_that_mean_the_database_cannot_be_reached(error: OSError) -> None
 )
 def test_other_os_errors_are_not_the_database(error: OSError) -> None:
     assert not database_unreachable(error)
+
+
+def test_a_server_that_takes_no_more_connections_is_unavailable_too() -> None:
+    assert issubclass(asyncpg.TooManyConnectionsError, DATABASE_DOWN)
