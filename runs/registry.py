@@ -247,6 +247,16 @@ class RunRegistry:
 
     async def _execute_turn(self, run: Run, turn: Turn) -> None:
         status, final = await turn.execute(run, lambda messages: self._record(run, messages))
+        if status == "success":  # the AG-UI doors' record of what the thread waits on, kept true
+            try:
+                asked = await self._waiting.pending(run.thread_id)
+                await self._waiting.settle(
+                    run.thread_id, interrupts=asked, resumed=not asked, cancelled=False
+                )
+            except Exception:
+                log.exception(
+                    "run %s: recording the interrupts of thread %s failed", run.run_id, run.thread_id
+                )
         await self._release(run, status, final)
 
     async def _release(self, run: Run, status: Status, final: list[Any]) -> None:

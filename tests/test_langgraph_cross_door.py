@@ -1,6 +1,7 @@
 """One run registry, two doors: a run started on either is listed, joined and cancelled through the other."""
 
 import asyncio
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -81,3 +82,21 @@ async def test_our_own_door_offers_the_multitask_strategies(client: httpx.AsyncC
         rest = [frame.event async for frame in events]
     assert rest[-1]["outcome"]["type"] == "cancelled"
     assert (await second)[-1]["outcome"]["type"] == "success"
+
+
+async def test_an_interrupt_reached_through_this_door_holds_new_messages_at_the_others(
+    start_server: Callable[..., ServerProcess],
+) -> None:
+    server = start_server({"GRAPH": "tests.store_graph:memory_graph", "OPENAI_API_KEY": ""})
+    sdk = get_client(url=server.url, api_key=None)
+    thread_id = (await sdk.threads.create())["thread_id"]
+    await sdk.runs.wait(thread_id, "memory", input=say("ask me"))
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        refused = await http.post("/api/chat", json={"message": "hello?", "thread_id": thread_id})
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "interrupt_pending"
+        await sdk.runs.wait(thread_id, "memory", command={"resume": "Ada"})
+        async with http.stream(
+            "POST", "/api/chat", json={"message": "hello again", "thread_id": thread_id}
+        ) as answer:
+            assert answer.status_code == 200
+            await answer.aread()
