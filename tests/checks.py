@@ -35,3 +35,13 @@ async def recorded(client: httpx.AsyncClient, thread_id: str, count: int) -> lis
             return rows
         await asyncio.sleep(0.05)
     raise AssertionError(f"fewer than {count} rows for {thread_id}: {response.text}")
+
+
+async def rows_of(client: httpx.AsyncClient, thread_id: str, role: str, count: int) -> list[dict]:
+    """The thread's rows of `role`, once `count` have landed (they are written off the critical path)."""
+    for _ in range(200):
+        rows = (await client.get(f"/api/threads/{thread_id}/messages")).json()["messages"]
+        if len(found := [r for r in rows if r["role"] == role]) >= count:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"fewer than {count} {role} rows: {rows}")

@@ -5,7 +5,6 @@ refuses (client side) a next run that does not answer them; `resume` entries
 answer them. After each, the thread's checkpoint and rows agree with the client.
 """
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -14,16 +13,8 @@ import httpx
 import pytest
 
 from tests.agui_client import assert_client_accepted, converse
+from tests.checks import rows_of
 from tests.processes import ServerProcess
-
-
-async def rows_of(client: httpx.AsyncClient, thread_id: str, role: str, count: int) -> list[dict[str, Any]]:
-    for _ in range(200):
-        rows = (await client.get(f"/api/threads/{thread_id}/messages")).json()["messages"]
-        if len(found := [r for r in rows if r["role"] == role]) >= count:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"fewer than {count} {role} rows")
 
 
 async def approval(

@@ -4,29 +4,19 @@ The default graph's `send_note` asks for approval (the offline model calls it fo
 "send a note to Ada saying hi"); `tests/graphs.py:question_graph` asks a plain question.
 """
 
-import asyncio
 import json
 import uuid
 from typing import Any
 
 import httpx
 
+from tests.checks import rows_of
 from tests.sse import outcome_of, stream_events, turn
 
 
 async def ask_to_send(client: httpx.AsyncClient, text: str = "hi") -> tuple[str, list[dict[str, Any]]]:
     thread_id = f"hitl-{uuid.uuid4().hex[:10]}"
     return thread_id, await turn(client, f"send a note to Ada saying {text}", thread_id)
-
-
-async def rows_of(client: httpx.AsyncClient, thread_id: str, role: str, count: int) -> list[dict[str, Any]]:
-    """The thread's rows of `role`, once `count` have landed (they are written off the critical path)."""
-    for _ in range(200):
-        rows = (await client.get(f"/api/threads/{thread_id}/messages")).json()["messages"]
-        if len(found := [r for r in rows if r["role"] == role]) >= count:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"fewer than {count} {role} rows: {rows}")
 
 
 async def listed(client: httpx.AsyncClient, thread_id: str) -> dict[str, Any]:
