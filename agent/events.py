@@ -1,10 +1,15 @@
 """Turns the parts of `graph.astream(stream_mode=STREAM_MODES, subgraphs=True)` into AG-UI events.
 
 Pure: no I/O, no clock. The run feeds it stream parts and sends what it returns.
-Tokens come from "messages" mode; steps, finished messages and tool results come
+Tokens come from the models' callbacks (`agent.token_tap`, through `token()`),
+or from "messages" mode parts; steps, finished messages and tool results come
 from "tasks" mode, which reports each node's start and its writes; "custom" mode
 carries progress a node wrote through LangGraph's stream writer. A message a
-node returned without streaming it is sent whole when its task finishes.
+node returned without streaming it is sent whole when its task finishes. A
+token from the callbacks can come before the `tasks` part that starts its node
+has been read (it is made in the node's task, the part travels through
+LangGraph's stream queue): it is held until that part, so a step always starts
+before its messages.
 
 Subgraphs are AG-UI subagents. Each namespace LangGraph gives a part (a
 subgraph run inside the task of a node, e.g. `researcher:<task id>`) becomes a
@@ -54,8 +59,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 
 from agent.interrupts import agui_interrupt
 from agent.messages import message_text
+from agent.token_tap import TappedToken
 
-STREAM_MODES = ["messages", "tasks", "custom"]
+STREAM_MODES = ["tasks", "custom"]  # tokens come from agent.token_tap
 
 Namespace = tuple[str, ...]
 
@@ -106,6 +112,8 @@ class EventTranslator:
         self._subagent_by_task: dict[str, Namespace] = {}
         self._usage: dict[str, tuple[int, int]] = {}  # message id -> input, output tokens
         self._subagents_started = 0
+        self._tasks_seen: set[str] = set()  # ids of the tasks the `tasks` stream has announced
+        self._held: dict[str, list[TappedToken]] = {}  # task id -> its tokens that came before its start
         self.interrupts: dict[str, Interrupt] = {}  # interrupt id -> what the run stopped on
 
     def started(self) -> RunStartedEvent:
@@ -129,6 +137,27 @@ class EventTranslator:
                 events += self._task_started(data, scope, namespace)
         elif mode == "custom":
             events.append(CustomEvent(name="progress", value=data, subagent_run_id=scope))
+        return events
+
+    def token(self, token: TappedToken) -> list[BaseEvent]:
+        """The events of a token taken from a model's callbacks: none yet if its task has not started
+        (a node the `tasks` stream never reports, tagged hidden, has its tokens sent at once)."""
+        owner = _owner_task(token.metadata)
+        if token.task_announced and owner is not None and owner not in self._tasks_seen:
+            self._held.setdefault(owner, []).append(token)
+            return []
+        return self.translate("messages", (token.chunk, token.metadata), token.namespace)
+
+    def release_held(self, task_id: str | None = None) -> list[BaseEvent]:
+        """The events of the tokens held for one task, or for every task."""
+        if task_id is None:
+            held = [token for tokens in self._held.values() for token in tokens]
+            self._held.clear()
+        else:
+            held = self._held.pop(task_id, [])
+        events: list[BaseEvent] = []
+        for token in held:
+            events += self.translate("messages", (token.chunk, token.metadata), token.namespace)
         return events
 
     def finished(self, *, cancelled: bool = False) -> list[BaseEvent]:
@@ -159,7 +188,8 @@ class EventTranslator:
 
     def close_open(self) -> list[BaseEvent]:
         """End every message, tool call, step and subagent still open, as a run that stops must."""
-        events = self._end_messages() + self._end_tool_calls()
+        events = self.release_held()
+        events += self._end_messages() + self._end_tool_calls()
         for task_id in list(self._steps):
             events += self._end_step(task_id)
         for namespace in sorted(self._subagents, key=len, reverse=True):
@@ -257,18 +287,20 @@ class EventTranslator:
             name = f"{task['name']} ({copy})"
         path = self._path(namespace, task["name"])
         self._steps[task["id"]] = _Step(name=name, scope=scope, path=path)
-        return [
-            StepStartedEvent(
-                step_name=name, subagent_run_id=scope, metadata={"path": path} if namespace else None
-            )
-        ]
+        self._tasks_seen.add(task["id"])
+        started = StepStartedEvent(
+            step_name=name, subagent_run_id=scope, metadata={"path": path} if namespace else None
+        )
+        return [started, *self.release_held(task["id"])]
 
     def _task_finished(self, task: dict[str, Any], scope: str | None) -> list[BaseEvent]:
         task_id = task["id"]
+        self._tasks_seen.add(task_id)
+        held = self.release_held(task_id)
         for interrupt in task.get("interrupts") or ():
             if interrupt["id"] not in self.interrupts:
                 self.interrupts[interrupt["id"]] = agui_interrupt(interrupt, subagent_run_id=scope)
-        events = self._end_messages(task=task_id) + self._end_tool_calls(task=task_id)
+        events = held + self._end_messages(task=task_id) + self._end_tool_calls(task=task_id)
         for message in node_messages(task["result"]):
             events += self._whole_message(message, scope)
         if (inner := self._subagent_by_task.pop(task_id, None)) is not None:

@@ -48,12 +48,18 @@ def clean_part(mode: str, data: Any) -> Any:
     """A stream part's data, with lone surrogates replaced in what events and rows are made of."""
     if mode == "messages":
         chunk, metadata = data
-        if isinstance(chunk, AIMessageChunk) and _plain_token(chunk):
-            return data
-        return without_surrogates(chunk), metadata
+        cleaned = clean_message(chunk)
+        return data if cleaned is chunk else (cleaned, metadata)
     if mode == "tasks":
         return {**data, "result": without_surrogates(data["result"])} if "result" in data else data
     return without_surrogates(data)
+
+
+def clean_message(message: Any) -> Any:
+    """A streamed message (a token, mostly) without lone surrogates; the same object when it has none."""
+    if isinstance(message, AIMessageChunk) and _plain_token(message):
+        return message
+    return without_surrogates(message)
 
 
 def _plain_token(chunk: AIMessageChunk) -> bool:

@@ -8,6 +8,7 @@ checkpoint (`agent.partial`) and ends with a cancelled outcome.
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ag_ui.core import BaseEvent, MessagesSnapshotEvent
@@ -17,9 +18,11 @@ from langgraph.types import Command
 from agent.errors import describe_failure
 from agent.events import STREAM_MODES, EventTranslator, node_messages
 from agent.history import thread_config, where_run_left
+from agent.ids import name_messages
 from agent.messages import agui_messages
 from agent.partial import messages_after_cancel
-from agent.text import clean_part
+from agent.text import clean_message, clean_part
+from agent.token_tap import TappedToken, TokenTap
 from runs.run import Run, Status
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,17 @@ async def run_turn(
     # The run id in the metadata is written into each checkpoint: the history names its run.
     config = {**thread_config(run.thread_id, checkpoint_id), "metadata": {"run_id": run.run_id}}
     messages = run.input_messages
+
+    def append(events: list[BaseEvent]) -> None:
+        for event in events:
+            run.append(event)
+            run.figures.see(event)
+
+    def stream_token(token: TappedToken) -> None:
+        if (chunk := clean_message(token.chunk)) is not token.chunk:
+            token = replace(token, chunk=chunk)
+        append(translator.token(token))
+
     try:
         run.begin_turn()
         if snapshot:
@@ -55,21 +69,22 @@ async def run_turn(
         graph_input = {"messages": messages} if run.resume is None else Command(resume=run.resume)
         async for namespace, mode, data in graph.astream(
             graph_input,
-            config,
+            {**config, "callbacks": [TokenTap(stream_token)]},
             stream_mode=STREAM_MODES,
             durability=durability,
             subgraphs=True,
         ):
+            if mode == "tasks" and "result" in data:
+                name_messages(node_messages(data["result"]))
             data = clean_part(mode, data)
-            for event in translator.translate(mode, data, namespace):
-                run.append(event)
-                run.figures.see(event)
+            append(translator.translate(mode, data, namespace))
             if mode == "tasks" and not namespace and "result" in data:
                 record(node_messages(data["result"]))
         return "success", translator.finished()
     except asyncio.CancelledError:
         if run.lost:
             return "lost", translator.failed(message=LOCK_LOST_MESSAGE, code="run_lost")
+        append(translator.release_held())  # their text belongs to the partial answer
         try:
             await _keep_partial(graph, config, run, translator, record)
         except Exception:
