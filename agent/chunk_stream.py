@@ -25,6 +25,8 @@ from langchain_openai import StreamChunkTimeoutError
 from openai import APIConnectionError, APIError, APITimeoutError, AsyncStream
 from openai._httpx2 import request_exceptions, timeout_exceptions
 
+from agent.chunk_deadline import ChunkDeadline
+
 log = logging.getLogger(__name__)
 # After the first output chunk: long enough for the loop to carry that token through LangGraph's
 # stream, the run and the SSE response (several loop turns) before the next chunks are parsed.
@@ -61,45 +63,49 @@ class ChunkStream:
         response = self._stream.response
         reads = response.aiter_bytes()
         events = EventData()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + chunk_timeout if chunk_timeout else None
+        deadline = ChunkDeadline(chunk_timeout) if chunk_timeout else None
         received = 0
         output_seen = False
-        while True:
-            try:
-                async with asyncio.timeout_at(deadline):
+        try:
+            while True:
+                try:
                     piece = await anext(reads)
-            except StopAsyncIteration:
-                return
-            except timeout_exceptions() as error:
-                raise APITimeoutError(request=response.request) from error
-            except request_exceptions() as error:
-                raise APIConnectionError(request=response.request) from error
-            except TimeoutError as stall:
-                facts = {"timeout_s": chunk_timeout, "model_name": model_name, "chunks_received": received}
-                log.warning("stream_chunk_timeout fired", extra={"source": "stream_chunk_timeout", **facts})
-                raise StreamChunkTimeoutError(
-                    chunk_timeout or 0.0, model_name=model_name, chunks_received=received
-                ) from stall
-            for data in events.feed(piece):
-                if data.startswith(b"[DONE]"):
-                    if response.http_version == "HTTP/1.1":
-                        await _read_to_the_end(reads)
+                except StopAsyncIteration:
                     return
-                chunk = json.loads(data)
-                if isinstance(chunk, dict):
-                    if chunk.get("error"):
-                        raise _streamed_error(chunk["error"], response.request)
-                    choices = chunk.get("choices")
-                    if choices and isinstance(choices[0], dict) and "delta" not in choices[0]:
-                        choices[0]["delta"] = None  # as the SDK's model_dump() has it
-                received += 1
-                yield chunk
-                if chunk_timeout:
-                    deadline = loop.time() + chunk_timeout
-                if not output_seen and _carries_output(chunk):
-                    output_seen = True
-                    await asyncio.sleep(FIRST_TOKEN_PAUSE)
+                except timeout_exceptions() as error:
+                    raise APITimeoutError(request=response.request) from error
+                except request_exceptions() as error:
+                    raise APIConnectionError(request=response.request) from error
+                except asyncio.CancelledError:
+                    if deadline is None or not deadline.expired():
+                        raise
+                    raise _stalled(chunk_timeout or 0.0, model_name, received) from None
+                for data in events.feed(piece):
+                    if data.startswith(b"[DONE]"):
+                        if deadline:
+                            deadline.cancel()
+                        if response.http_version == "HTTP/1.1":
+                            await _read_to_the_end(reads)
+                        return
+                    chunk = json.loads(data)
+                    if isinstance(chunk, dict):
+                        if chunk.get("error"):
+                            raise _streamed_error(chunk["error"], response.request)
+                        choices = chunk.get("choices")
+                        if choices and isinstance(choices[0], dict) and "delta" not in choices[0]:
+                            choices[0]["delta"] = None  # as the SDK's model_dump() has it
+                    received += 1
+                    if deadline:
+                        deadline.pause()
+                    yield chunk
+                    if not output_seen and _carries_output(chunk):
+                        output_seen = True
+                        await asyncio.sleep(FIRST_TOKEN_PAUSE)
+                    if deadline:
+                        deadline.resume()
+        finally:
+            if deadline:
+                deadline.cancel()
 
 
 class EventData:
@@ -138,6 +144,13 @@ async def _read_to_the_end(reads: AsyncIterator[bytes]) -> None:
                 pass
     except (TimeoutError, *request_exceptions()):
         pass  # the answer is complete: a body that does not end only costs the connection
+
+
+def _stalled(seconds: float, model_name: str | None, received: int) -> StreamChunkTimeoutError:
+    """LangChain's own error (and warning) for a stream that sent no chunk for `seconds`."""
+    facts = {"timeout_s": seconds, "model_name": model_name, "chunks_received": received}
+    log.warning("stream_chunk_timeout fired", extra={"source": "stream_chunk_timeout", **facts})
+    return StreamChunkTimeoutError(seconds, model_name=model_name, chunks_received=received)
 
 
 def _streamed_error(error: object, request: httpx2.Request) -> APIError:

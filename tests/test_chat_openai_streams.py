@@ -7,6 +7,7 @@ what the fast path does not cover (response headers, structured output, Azure,
 a client of one's own, a user's own `AsyncOpenAI`) still goes the SDK's way.
 """
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -219,3 +220,29 @@ async def test_switched_off_every_chat_openai_streams_the_sdks_own_way(standin: 
     use_fast_streams(False)
     model = chat(standin.url, streaming=True)
     assert await text_of(model, "hi [tokens=2]") == "turn1 w1" and not fast(model)
+
+
+async def test_time_the_consumer_holds_a_chunk_does_not_count_against_the_chunk_timeout(
+    standin: StandInProcess,
+) -> None:
+    model = chat(standin.url, streaming=True, stream_chunk_timeout=0.2)
+    text = ""
+    async for chunk in model.astream([HumanMessage("hold each [tokens=3]")]):
+        text += chunk.text
+        await asyncio.sleep(0.3)
+    assert text == "turn1 w1 w2"
+
+
+async def test_a_cancelled_stream_ends_cancelled(standin: StandInProcess) -> None:
+    model = chat(standin.url, streaming=True, stream_chunk_timeout=0.2)
+    first = asyncio.Event()
+
+    async def read() -> None:
+        async for _ in model.astream([HumanMessage("slow [tokens=5] [delay=100]")]):
+            first.set()
+
+    reading = asyncio.create_task(read())
+    await first.wait()
+    reading.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await reading
