@@ -87,7 +87,7 @@ class ChunkStream:
                         if response.http_version == "HTTP/1.1":
                             await _read_to_the_end(reads)
                         return
-                    chunk = json.loads(data)
+                    chunk = json.loads(data.decode())  # strict UTF-8, as the SDK decodes lines
                     if isinstance(chunk, dict):
                         if chunk.get("error"):
                             raise _streamed_error(chunk["error"], response.request)
