@@ -10,8 +10,8 @@ a failed or timed-out read raises `APIConnectionError` / `APITimeoutError`, a
 chunk that is not JSON raises `json.JSONDecodeError`. After `[DONE]` the rest of
 an HTTP/1.1 body is read, for at most `DRAIN_SECONDS`, so the connection goes
 back to the pool (openai/openai-python#3440 is why the SDK drains too).
-`tests/test_model_contract.py` runs every one of these against the SDK's own
-path and expects the same.
+`tests/test_chunk_stream.py` reads the same bytes through the SDK's own path
+and expects the same chunks and errors.
 """
 
 import asyncio
