@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     model_max_retries: int = Field(
         2, ge=0, description="Retries of a model request that failed before any token."
     )
+    fast_model_streams: bool = Field(
+        True,
+        description="Read every ChatOpenAI's streams as plain dicts (false: as the openai SDK's objects).",
+    )
     context_tokens: int | None = Field(
         None, gt=0, description="Token budget of what is sent to the model (unset: everything)."
     )
