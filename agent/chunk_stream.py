@@ -28,8 +28,8 @@ from openai._httpx2 import request_exceptions, timeout_exceptions
 from agent.chunk_deadline import ChunkDeadline
 
 log = logging.getLogger(__name__)
-# After the first output chunk: long enough for the loop to carry that token through LangGraph's
-# stream, the run and the SSE response (several loop turns) before the next chunks are parsed.
+# After the first output chunk: long enough for the loop to carry that token through the run and
+# the SSE response (a few loop turns) before the next chunks are parsed.
 FIRST_TOKEN_PAUSE = 0.001
 # As long as the SDK waits, after [DONE], for the end of the body.
 DRAIN_SECONDS = 0.1

@@ -21,8 +21,8 @@ and its `async_client` that client's own `chat.completions`: Azure and clients o
 your own are left alone), whose streamed `create()` posts the body as LangChain
 built it through the client's public `post` (same retries, timeouts, errors) and
 returns a `ChunkStream`; `_astream_with_chunk_timeout` reads a `ChunkStream` with
-the timeout it is given, one `asyncio.timeout` per read instead of a task per
-chunk, and anything else the way it always did. Both are plain functions that
+the timeout it is given, one timer per stream (`agent/chunk_deadline.py`)
+instead of a task per chunk, and anything else the way it always did. Both are plain functions that
 return the original generators, so they add no layer per chunk. A user's own
 `AsyncOpenAI` is untouched. `tests/test_model_contract.py` pins each of these.
 """
