@@ -3,8 +3,10 @@
 A turn is one POST read to its end. Its time to first token runs from sending
 the request to the first token frame; its bytes are the response body as the
 client receives it, before decompression (httpx asks for gzip, as browsers
-do). The server's CPU comes from `/proc/<pid>/stat`, so it counts the server
-process alone, whatever else the machine is doing.
+do); its tokens are the model's, counted in the streamed text, whatever number
+of frames a server packed them into. The server's CPU comes from
+`/proc/<pid>/stat`, so it counts the server process alone, whatever else the
+machine is doing.
 """
 
 import asyncio
@@ -46,11 +48,16 @@ class Target:
 class Turn:
     ttft: float | None = None  # seconds
     total: float = 0.0
-    tokens: int = 0
+    token_frames: int = 0  # frames that carried text: a server may merge several tokens into one
     token_bytes: int = 0  # bytes of the token frames
     body_bytes: int = 0  # every byte of the response body
     text: str = ""
     error: str | None = None
+
+    @property
+    def model_tokens(self) -> int:
+        """The stand-in's answer tokens in the text: `turn<N>`, then ` w1` … ` w<N-1>`, one word each."""
+        return len(self.text.split())
 
 
 @dataclass
@@ -117,7 +124,7 @@ async def one_turn(http: httpx.AsyncClient, target: Target, message: str, thread
                     if target.is_token(frame):
                         if turn.ttft is None:
                             turn.ttft = time.perf_counter() - started
-                        turn.tokens += 1
+                        turn.token_frames += 1
                         turn.token_bytes += len(frame) + 2
                         turn.text += target.token_text(frame)
                     elif b'"type":"RUN_ERROR"' in frame:
@@ -125,7 +132,7 @@ async def one_turn(http: httpx.AsyncClient, target: Target, message: str, thread
     except httpx.HTTPError as error:
         turn.error = f"{type(error).__name__}: {error}"
     turn.total = time.perf_counter() - started
-    if turn.error is None and turn.tokens == 0:
+    if turn.error is None and turn.token_frames == 0:
         turn.error = "no tokens"
     return turn
 
