@@ -88,5 +88,16 @@ def emit(scenario: str, rows: dict[str, dict[str, Any]], **extra: Any) -> dict[s
     return record
 
 
+def emit_machine(machine: dict[str, Any]) -> dict[str, Any]:
+    """Print the machine, a line per fact, and its JSON line; return the JSON object."""
+    print("\n== machine")
+    for key, value in machine.items():
+        text = ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else value
+        print(f"{key.ljust(16)}{text}")
+    record = {"scenario": "machine", **machine}
+    print(json.dumps(record, separators=(",", ":")), flush=True)
+    return record
+
+
 def mean(values: list[float]) -> float | None:
     return statistics.fmean(values) if values else None
