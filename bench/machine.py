@@ -2,12 +2,14 @@
 
 import os
 import platform
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import psycopg
 
-PACKAGES = ("langgraph", "langchain-core", "langchain-openai", "openai")
+# uvloop and httptools: uvicorn (the servers', the stand-in's) runs on them when they are installed,
+# and requirements.txt does not name them.
+PACKAGES = ("langgraph", "langchain-core", "langchain-openai", "openai", "uvicorn", "uvloop", "httptools")
 PEER_PACKAGES = ("langgraph-api", "langgraph-runtime-inmem", "ag-ui-langgraph", "langgraph", "langchain-core")
 
 
@@ -27,6 +29,13 @@ def _memory_gib() -> float:
     raise RuntimeError("no MemTotal in /proc/meminfo")
 
 
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
+
+
 async def _postgres_version(database_url: str) -> str:
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
         row = await (await conn.execute("SHOW server_version")).fetchone()
@@ -44,7 +53,7 @@ async def describe_machine(database_url: str, *, peers: bool) -> dict[str, Any]:
         "kernel": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "postgresql": await _postgres_version(database_url),
-        "packages": {name: version(name) for name in PACKAGES},
+        "packages": {name: _version(name) for name in PACKAGES},
     }
     if peers:
         from bench.peers.venv import peer_versions
