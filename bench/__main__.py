@@ -2,7 +2,7 @@
 
 Starts PostgreSQL (its own, embedded, unless --database-url), the stand-in model,
 the baseline (bench/baseline.py) and our server (`python main.py`), drives both
-with the same load and prints a table and a JSON line per scenario.
+with the same load and prints the machine, then a table and a JSON line per scenario.
 """
 
 import argparse
@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from bench import scenarios
+from bench.machine import describe_machine
+from bench.report import emit_machine
 from bench.servers import start_servers
 from tests.processes import ROOT
 
@@ -38,7 +40,7 @@ def parse_args() -> argparse.Namespace:
         "--peers",
         action="store_true",
         help="also run langgraph dev and the ag-ui-langgraph adapter on the same graph (throughput; "
-        "pip install -r bench/requirements.txt)",
+        "installed on first use into bench/.peers-venv/ from bench/peers/requirements.txt)",
     )
     parser.add_argument("--json-out", type=Path, help="also write every JSON line to this file")
     parser.add_argument(
@@ -58,6 +60,7 @@ async def run(args: argparse.Namespace) -> list[dict]:
     with start_servers(
         database_url=args.database_url, log_dir=args.log_dir, server_env=server_env, peers=args.peers
     ) as servers:
+        records.append(emit_machine(await describe_machine(servers.database_url, peers=args.peers)))
         await scenarios.warm_up(servers, sizes)
         if "throughput" in chosen:
             records += await scenarios.throughput(servers, sizes)

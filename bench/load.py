@@ -1,10 +1,13 @@
-"""Driving a server: real streamed turns over httpx, timed, counted and costed.
+"""Driving a server: real streamed turns, timed, counted and costed.
 
-A turn is one POST read to its end. Its time to first token runs from sending
-the request to the first token frame; its bytes are the response body as the
-client receives it, before decompression (httpx asks for gzip, as browsers
-do). The server's CPU comes from `/proc/<pid>/stat`, so it counts the server
-process alone, whatever else the machine is doing.
+A turn is one POST read to its end by bench/stream_client.py (not httpx: it
+says why). Its time to first token runs from sending the request to the first
+token frame's arrival; its bytes are the response body as the client receives
+it, before decompression (the client asks for gzip, as browsers do); its
+tokens are the model's, counted in the streamed text, whatever number of
+frames a server packed them into. The server's CPU comes from
+`/proc/<pid>/stat`, so it counts the server process alone, whatever else the
+machine is doing.
 """
 
 import asyncio
@@ -15,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+from bench.stream_client import Response, StreamClient, StreamError
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TOKEN_MARK = b'"type":"TEXT_MESSAGE_CONTENT"'
@@ -46,11 +49,16 @@ class Target:
 class Turn:
     ttft: float | None = None  # seconds
     total: float = 0.0
-    tokens: int = 0
+    token_frames: int = 0  # frames that carried text: a server may merge several tokens into one
     token_bytes: int = 0  # bytes of the token frames
     body_bytes: int = 0  # every byte of the response body
     text: str = ""
     error: str | None = None
+
+    @property
+    def model_tokens(self) -> int:
+        """The stand-in's answer tokens in the text: `turn<N>`, then ` w1` … ` w<N-1>`, one word each."""
+        return len(self.text.split())
 
 
 @dataclass
@@ -82,6 +90,13 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def machine_cpu_seconds() -> float:
+    """Busy CPU time of the whole machine so far, every core and every process (anyone's)."""
+    with open("/proc/stat") as stat:
+        user, nice, system, idle, iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
 def rss_bytes(pid: int) -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -90,42 +105,46 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def client(timeout: float = 120) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-    return httpx.AsyncClient(timeout=timeout, limits=limits)
+def client(timeout: float = 120) -> StreamClient:
+    return StreamClient(timeout)
 
 
-async def one_turn(http: httpx.AsyncClient, target: Target, message: str, thread_id: str) -> Turn:
+async def one_turn(http: StreamClient, target: Target, message: str, thread_id: str) -> Turn:
     """Send one turn and read its stream to the end."""
     turn = Turn()
     started = time.perf_counter()
-    buffer = b""
+    pending = b""
+    refusal = b""
+
+    def on_body(response: Response, data: bytes) -> None:
+        nonlocal pending, refusal
+        turn.body_bytes = response.body_bytes  # as sent: gzipped if the server chose
+        if response.status != 200:
+            refusal += data
+            return
+        pending += data
+        if b"\r" in pending:  # langgraph dev ends its lines with CRLF
+            pending = pending.replace(b"\r\n", b"\n")
+        *frames, pending = pending.split(b"\n\n")
+        for frame in frames:
+            if target.is_token(frame):
+                if turn.ttft is None:
+                    turn.ttft = time.perf_counter() - started
+                turn.token_frames += 1
+                turn.token_bytes += len(frame) + 2
+                turn.text += target.token_text(frame)
+            elif b'"type":"RUN_ERROR"' in frame:
+                turn.error = frame.decode(errors="replace")[-200:]
+
     try:
-        async with http.stream(
-            "POST", target.url + target.path_for(thread_id), json=target.body(message, thread_id)
-        ) as response:
-            if response.status_code != 200:
-                turn.error = f"HTTP {response.status_code}: {(await response.aread())[:200]!r}"
-                return turn
-            async for chunk in response.aiter_bytes():
-                turn.body_bytes = response.num_bytes_downloaded  # as sent: gzipped if the server chose
-                buffer += chunk
-                if b"\r" in buffer:  # langgraph dev ends its lines with CRLF
-                    buffer = buffer.replace(b"\r\n", b"\n")
-                *frames, buffer = buffer.split(b"\n\n")
-                for frame in frames:
-                    if target.is_token(frame):
-                        if turn.ttft is None:
-                            turn.ttft = time.perf_counter() - started
-                        turn.tokens += 1
-                        turn.token_bytes += len(frame) + 2
-                        turn.text += target.token_text(frame)
-                    elif b'"type":"RUN_ERROR"' in frame:
-                        turn.error = frame.decode(errors="replace")[-200:]
-    except httpx.HTTPError as error:
+        url = target.url + target.path_for(thread_id)
+        response = await http.post(url, target.body(message, thread_id), on_body)
+        if response.status != 200:
+            turn.error = f"HTTP {response.status}: {refusal[:200]!r}"
+    except (StreamError, OSError) as error:
         turn.error = f"{type(error).__name__}: {error}"
     turn.total = time.perf_counter() - started
-    if turn.error is None and turn.tokens == 0:
+    if turn.error is None and turn.token_frames == 0:
         turn.error = "no tokens"
     return turn
 
@@ -142,7 +161,7 @@ async def run_load(
     load = Load()
     queue = iter(range(turns))
 
-    async def worker(http: httpx.AsyncClient) -> None:
+    async def worker(http: StreamClient) -> None:
         for i in queue:
             thread_id = thread_ids[i % len(thread_ids)] if thread_ids else new_thread_id()
             load.turns.append(await one_turn(http, target, message, thread_id))

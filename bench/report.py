@@ -21,11 +21,12 @@ def ms(seconds: float | None) -> float | None:
 
 
 def figures(load: Load) -> dict[str, Any]:
-    """TTFT and turn-time percentiles, throughput, CPU per turn and bytes per token of `load`."""
+    """TTFT and turn-time percentiles, throughput, CPU per turn, and bytes and frames per model token
+    of `load` (the body as received; the token frames alone, decoded)."""
     good = [t for t in load.turns if t.error is None]
     ttfts = [t.ttft for t in good if t.ttft is not None]
     totals = [t.total for t in good]
-    tokens = sum(t.tokens for t in good)
+    tokens = sum(t.model_tokens for t in good)
     return {
         "turns": len(load.turns),
         "errors": len(load.turns) - len(good),
@@ -36,9 +37,15 @@ def figures(load: Load) -> dict[str, Any]:
         "turn_p99_ms": ms(percentile(totals, 99)),
         "turns_per_s": round(len(good) / load.seconds, 2) if load.seconds else None,
         "cpu_ms_per_turn": round(load.cpu_seconds * 1000 / len(load.turns), 1) if load.turns else None,
-        "bytes_per_token": round(sum(t.body_bytes for t in good) / tokens, 1) if tokens else None,
-        "bytes_per_token_event": round(sum(t.token_bytes for t in good) / tokens, 1) if tokens else None,
+        "tokens_per_turn": round(tokens / len(good), 1) if good else None,
+        "bytes_per_token": _per(sum(t.body_bytes for t in good), tokens, 1),
+        "bytes_per_token_event": _per(sum(t.token_bytes for t in good), tokens, 1),
+        "frames_per_token": _per(sum(t.token_frames for t in good), tokens, 3),
     }
+
+
+def _per(amount: int, tokens: int, digits: int) -> float | None:
+    return round(amount / tokens, digits) if tokens else None
 
 
 def ratios(ours: dict[str, Any], baseline: dict[str, Any]) -> dict[str, float | None]:
@@ -77,6 +84,17 @@ def emit(scenario: str, rows: dict[str, dict[str, Any]], **extra: Any) -> dict[s
     print(f"\n== {scenario}")
     print(table(rows))
     record = {"scenario": scenario, **extra, **rows}
+    print(json.dumps(record, separators=(",", ":")), flush=True)
+    return record
+
+
+def emit_machine(machine: dict[str, Any]) -> dict[str, Any]:
+    """Print the machine, a line per fact, and its JSON line; return the JSON object."""
+    print("\n== machine")
+    for key, value in machine.items():
+        text = ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else value
+        print(f"{key.ljust(16)}{text}")
+    record = {"scenario": "machine", **machine}
     print(json.dumps(record, separators=(",", ":")), flush=True)
     return record
 

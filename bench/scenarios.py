@@ -7,8 +7,18 @@ from typing import Any
 
 import psycopg
 
-from bench.load import Load, Target, client, cpu_seconds, new_thread_id, one_turn, rss_bytes, run_load
-from bench.report import emit, figures, mean, ms, percentile, ratios
+from bench.load import (
+    Load,
+    Target,
+    client,
+    cpu_seconds,
+    machine_cpu_seconds,
+    new_thread_id,
+    one_turn,
+    rss_bytes,
+    run_load,
+)
+from bench.report import emit, figures, mean, ms, percentile, ratios, table
 from bench.servers import Servers
 
 MESSAGE = "hello"  # the stand-in answers with 50 tokens
@@ -48,7 +58,7 @@ SMOKE = Sizes(
 )
 FULL = Sizes(
     throughput={1: 100, 10: 400, 50: 600},
-    held_levels=(50, 100, 200, 300, 400, 600),
+    held_levels=(50, 100, 200, 300, 400, 600, 900, 1200),
     held_message="hello [tokens=100] [delay=100]",
     held_ramp=5.0,
     growth_turns=400,
@@ -87,8 +97,24 @@ async def throughput(servers: Servers, sizes: Sizes) -> list[dict[str, Any]]:
     return records
 
 
-async def _hold(target: Target, streams: int, sizes: Sizes) -> dict[str, Any]:
-    """`streams` slow turns opened over the ramp: TTFT while the others are open, memory per stream."""
+def _cpu_clocks(servers: Servers, target: Target) -> dict[str, float]:
+    """CPU seconds so far of the server under test, the stand-in, this load generator and the machine."""
+    assert servers.standin.process is not None
+    return {
+        "server": cpu_seconds(target.pid),
+        "standin": cpu_seconds(servers.standin.process.pid),
+        "client": time.process_time(),
+        "machine": machine_cpu_seconds(),
+    }
+
+
+def _cpu_pct(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    return {f"{name}_cpu_pct": round((after[name] - before[name]) / seconds * 100) for name in before}
+
+
+async def _hold(servers: Servers, target: Target, streams: int, sizes: Sizes) -> dict[str, Any]:
+    """`streams` slow turns opened over the ramp: TTFT while the others are open, the server's peak
+    memory, and who used the CPU while all of them were open (percent of one core)."""
     idle = rss_bytes(target.pid)
     peak = idle
     async with client() as http:
@@ -98,33 +124,79 @@ async def _hold(target: Target, streams: int, sizes: Sizes) -> dict[str, Any]:
         for _ in range(streams):
             tasks.append(asyncio.create_task(one_turn(http, target, sizes.held_message, new_thread_id())))
             await asyncio.sleep(sizes.held_ramp / streams)
+        # From the last stream opened to the first one ended, every stream is open: the level's load.
+        plateau, plateau_clocks = time.perf_counter(), _cpu_clocks(servers, target)
+        cpu_share: dict[str, float] = {}
         while not all(t.done() for t in tasks):
             peak = max(peak, rss_bytes(target.pid))
-            await asyncio.sleep(0.5)
+            if not cpu_share and any(t.done() for t in tasks):
+                seconds = time.perf_counter() - plateau
+                cpu_share = _cpu_pct(plateau_clocks, _cpu_clocks(servers, target), seconds)
+            await asyncio.sleep(0.25)
         seconds = time.perf_counter() - started
         load = Load(
             turns=[t.result() for t in tasks], seconds=seconds, cpu_seconds=cpu_seconds(target.pid) - cpu
         )
-    result = figures(load)
+    result = figures(load) | cpu_share
     result["streams"] = streams
-    result["mem_kb_per_stream"] = round((peak - idle) / 1024 / streams, 1)
+    result["rss_before_mb"] = round(idle / 1024**2, 1)
+    result["peak_rss_mb"] = round(peak / 1024**2, 1)
     return result
 
 
+def _memory_per_stream(idle: int, results: list[dict[str, Any]]) -> None:
+    """Add to each level its server memory per stream, and per stream added since the level before."""
+    # Counted from the RSS before the first level, not before each: a server keeps the heap an
+    # earlier level grew (its RSS does not come down between levels), so that would count only
+    # the growth beyond the last peak. The warm-up's concurrency has grown the heap too, which
+    # the per-added-stream slope between levels leaves out.
+    before_mb, before_streams = idle / 1024**2, 0
+    for result in results:
+        grown_kb = (result["peak_rss_mb"] - idle / 1024**2) * 1024
+        result["mem_kb_per_stream"] = round(grown_kb / result["streams"], 1)
+        added_kb = (result["peak_rss_mb"] - before_mb) * 1024
+        result["mem_kb_per_added_stream"] = round(added_kb / (result["streams"] - before_streams), 1)
+        before_mb, before_streams = result["peak_rss_mb"], result["streams"]
+
+
+LEVEL_FIGURES = (
+    "ttft_p50_ms",
+    "ttft_p99_ms",
+    "errors",
+    "cpu_ms_per_turn",
+    "server_cpu_pct",
+    "standin_cpu_pct",
+    "client_cpu_pct",
+    "machine_cpu_pct",
+    "peak_rss_mb",
+    "mem_kb_per_stream",
+    "mem_kb_per_added_stream",
+)
+
+
+def _print_levels(name: str, results: list[dict[str, Any]]) -> None:
+    print(f"\n== held_streams: {name}, level by level (CPU in % of one core while every stream was open)")
+    print(table({f"{r['streams']} streams": {key: r.get(key) for key in LEVEL_FIGURES} for r in results}))
+
+
 async def held_streams(servers: Servers, sizes: Sizes) -> dict[str, Any]:
-    """A slow model (tokens 100 ms apart): how many open streams before TTFT p99 passes 1 s."""
+    """A slow model (tokens 100 ms apart): how many open streams before TTFT p99 passes 1 s, each
+    server raised level by level until its own first failing level."""
     levels: dict[str, list[dict[str, Any]]] = {}
     held: dict[str, int] = {}
     for target in (servers.baseline, servers.ours):
+        idle = rss_bytes(target.pid)
         levels[target.name] = []
         held[target.name] = 0
         for streams in sizes.held_levels:
-            result = await _hold(target, streams, sizes)
+            result = await _hold(servers, target, streams, sizes)
             levels[target.name].append(result)
             p99 = result["ttft_p99_ms"]
             if result["errors"] or p99 is None or p99 > HELD_TTFT_LIMIT * 1000:
                 break
             held[target.name] = streams
+        _memory_per_stream(idle, levels[target.name])
+        _print_levels(target.name, levels[target.name])
     rows = {}
     for name, results in levels.items():
         kept = [r for r in results if r["streams"] <= max(held[name], results[0]["streams"])]
@@ -136,6 +208,7 @@ async def held_streams(servers: Servers, sizes: Sizes) -> dict[str, Any]:
             "ttft_p99_ms": last["ttft_p99_ms"],
             "errors": last["errors"],
             "mem_kb_per_stream": last["mem_kb_per_stream"],
+            "mem_kb_per_added_stream": last["mem_kb_per_added_stream"],
             "cpu_ms_per_turn": last["cpu_ms_per_turn"],
         }
     rows["ratio"] = ratios(rows["ours"], rows["baseline"])

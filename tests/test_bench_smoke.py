@@ -6,7 +6,7 @@ import sys
 
 from tests.processes import ROOT
 
-SCENARIOS = {"throughput", "held_streams", "growth", "isolation"}
+SCENARIOS = {"machine", "throughput", "held_streams", "growth", "isolation"}
 
 
 def test_the_benchmark_prints_a_json_line_per_scenario(tmp_path) -> None:
@@ -22,3 +22,5 @@ def test_the_benchmark_prints_a_json_line_per_scenario(tmp_path) -> None:
     assert {r["scenario"] for r in records} == SCENARIOS
     throughput = [r for r in records if r["scenario"] == "throughput"]
     assert all(r["ours"]["turns"] and r["baseline"]["turns"] for r in throughput)
+    machine = next(r for r in records if r["scenario"] == "machine")
+    assert machine["postgresql"] and machine["packages"]["langchain-core"]

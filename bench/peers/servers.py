@@ -3,13 +3,13 @@
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 from bench.load import TOKEN_MARK, Target
+from bench.peers.venv import peers_python
 from tests.processes import ROOT, free_port, wait_until_answers
 
 DEV_CONFIG = Path(__file__).parent / "langgraph.json"
@@ -86,13 +86,15 @@ def _agui_token_text(frame: bytes) -> str:
 
 @contextmanager
 def start_peers(env: dict[str, str], log_dir: Path) -> Iterator[list[Target]]:
-    """`langgraph dev` (in memory) and the ag-ui-langgraph adapter, both on bench/plain_graph.py."""
+    """`langgraph dev` (in memory) and the ag-ui-langgraph adapter, both on bench/plain_graph.py,
+    run by the Python of the peers' own virtualenv."""
+    python = str(peers_python())
     with ExitStack() as stack:
         dev_env = {**env, "LANGGRAPH_CLI_NO_ANALYTICS": "1", "LANGSMITH_TRACING": "false"}
-        dev_command = [sys.executable, "-m", "langgraph_cli", "dev", "--config", str(DEV_CONFIG)]
+        dev_command = [python, "-m", "langgraph_cli", "dev", "--config", str(DEV_CONFIG)]
         dev_command += ["--no-browser", "--no-reload", "--allow-blocking", "--host", "127.0.0.1"]
         dev = stack.enter_context(_process("langgraph-dev", dev_command, dev_env, log_dir, "/ok"))
-        agui_command = [sys.executable, "-m", "bench.peers.agui_adapter"]
+        agui_command = [python, "-m", "bench.peers.agui_adapter"]
         agui = stack.enter_context(_process("agui-adapter", agui_command, env, log_dir, "/healthz"))
         yield [
             lgapi_target("langgraph_dev", f"http://127.0.0.1:{dev.port}", dev.pid),
