@@ -24,6 +24,7 @@ from api.langgraph import routes as langgraph
 from api.resources import open_resources
 from api.security import AllowedHosts, LimitBody, RefuseCrossSite
 from db.pools import database_address
+from gc_policy import freeze_startup_objects
 from settings import Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         async with open_resources(settings) as resources:
+            freeze_startup_objects()
             log.info("ready; model: %s", settings.model_name)
             yield {"resources": resources, "key_guard": auth.KeyGuard(settings)}
 
