@@ -14,16 +14,19 @@ Events that are already waiting when the stream wakes (a burst of tokens) go
 out in one write: each keeps its own `id:`/`data:` frame, but a socket write
 and an ASGI send per token cost more CPU than building the events did (on this
 kind of machine a loopback `send()` is some 100 µs, a third of a turn's CPU
-when each of 50 tokens had its own). After a write that carried a token the
-stream waits `TOKEN_BATCH_SECONDS` before the next, so a fast model's tokens
-go out a few per write; a slow model's tokens (further apart than that) and
-every other event still go out at once, so the first token is never held.
+when each of 50 tokens had its own). A token that comes less than
+`TOKEN_BATCH_SECONDS` after the last write that carried one waits for the rest
+of that time, so a fast model's tokens go out a few per write. A token further
+from the last (a slow model's, every first one) and every other event go out
+at once, without a timer: the first token is never held, and neither is the
+end of a run.
 
 The body is gzipped, each write flushed, for clients that accept it
 (`api/gzip_stream.py`).
 """
 
 import re
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
@@ -76,12 +79,17 @@ def event_stream(
         if retry:  # LangGraph's JS client would hand an event of no name to its caller
             yield ServerSentEvent(retry=RETRY_MS, sep="\n")
         finished = False
+        last_token_write = -TOKEN_BATCH_SECONDS
         try:
             async for seq, data in events:
+                if data.startswith(TOKEN_EVENTS):
+                    wait = last_token_write + TOKEN_BATCH_SECONDS - time.monotonic()
+                    if wait > 0:
+                        await anyio.sleep(wait)
                 burst = [(seq, data), *events.ready()]
                 yield b"".join(_frame(run_id, s, d) for s, d in burst)
-                if burst[-1][1].startswith(TOKEN_EVENTS):
-                    await anyio.sleep(TOKEN_BATCH_SECONDS)
+                if any(d.startswith(TOKEN_EVENTS) for _, d in burst):
+                    last_token_write = time.monotonic()
             finished = True
         finally:
             if not finished and on_abandon is not None:
