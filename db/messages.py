@@ -10,33 +10,13 @@ import asyncpg
 # Row writes and deletes of one thread exclude each other (a transaction-scoped advisory lock,
 # shared by writers), so a write still in flight when a thread is deleted either lands before
 # the delete, which removes it, or runs after it and sees the tombstone.
-LOCK_ROWS_SHARED = "SELECT pg_advisory_xact_lock_shared($1)"
 LOCK_ROWS = "SELECT pg_advisory_xact_lock($1)"
 
 # The rows, then their thread (created on its first rows, titled by the first write that has a
 # title, counted by the rows actually inserted). After a delete, only runs that started since
-# (their `runs` row exists: the delete removed the older ones) may record rows.
-RECORD_MESSAGES = """
-WITH live AS (
-    SELECT NOT EXISTS (SELECT 1 FROM deleted_threads WHERE thread_id = $1)
-           OR EXISTS (SELECT 1 FROM runs WHERE run_id = $2) AS ok
-),
-inserted AS (
-    INSERT INTO messages (thread_id, run_id, message_id, role, content,
-                          tool_name, tool_call_id, tool_args, created_at)
-    SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[],
-                                 $7::text[], $8::jsonb[], $9::timestamptz[])
-    WHERE (SELECT ok FROM live)
-    ON CONFLICT DO NOTHING
-    RETURNING 1
-)
-INSERT INTO threads AS t (thread_id, title, created_at, updated_at, message_count)
-SELECT $1, $10, $11, $12, (SELECT count(*) FROM inserted) WHERE (SELECT ok FROM live)
-ON CONFLICT (thread_id) DO UPDATE SET
-    title = COALESCE(t.title, EXCLUDED.title),
-    updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at),
-    message_count = t.message_count + EXCLUDED.message_count
-"""
+# (their `runs` row exists: the delete removed the older ones) may record rows. The function
+# (db/schema.py, migration 6) takes the shared lock, then inserts: one round trip.
+RECORD_MESSAGES = "SELECT record_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
 
 SELECT_THREADS = """
 SELECT thread_id, title, created_at, updated_at, message_count, interrupts FROM threads
@@ -86,23 +66,22 @@ async def insert_messages(
     rows: list[MessageRow],
 ) -> None:
     """Record `rows` once each (a repeated write inserts nothing) and update the thread."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(LOCK_ROWS_SHARED, rows_lock_key(thread_id))
-        await conn.execute(
-            RECORD_MESSAGES,
-            thread_id,
-            run_id,
-            [r.message_id for r in rows],
-            [r.role for r in rows],
-            [r.content for r in rows],
-            [r.tool_name for r in rows],
-            [r.tool_call_id for r in rows],
-            [r.tool_args for r in rows],
-            [r.created_at for r in rows],
-            title,
-            min(r.created_at for r in rows),
-            max(r.created_at for r in rows),
-        )
+    await pool.execute(
+        RECORD_MESSAGES,
+        thread_id,
+        run_id,
+        [r.message_id for r in rows],
+        [r.role for r in rows],
+        [r.content for r in rows],
+        [r.tool_name for r in rows],
+        [r.tool_call_id for r in rows],
+        [r.tool_args for r in rows],
+        [r.created_at for r in rows],
+        title,
+        min(r.created_at for r in rows),
+        max(r.created_at for r in rows),
+        rows_lock_key(thread_id),
+    )
 
 
 async def list_threads(pool: asyncpg.Pool, *, limit: int, before: datetime | None) -> list[dict[str, Any]]:

@@ -91,6 +91,40 @@ MIGRATIONS = [
     );
     CREATE INDEX lg_threads_metadata ON lg_threads USING gin (metadata jsonb_path_ops);
     """,
+    """
+    -- a write of message rows in one round trip instead of four (BEGIN, lock, insert, COMMIT):
+    -- the lock is taken first, then the insert runs as a statement of its own, with a snapshot
+    -- taken after the lock was granted, so it sees a delete that committed while it waited
+    CREATE FUNCTION record_messages(
+        p_thread_id text, p_run_id text, p_message_ids text[], p_roles text[], p_contents text[],
+        p_tool_names text[], p_tool_call_ids text[], p_tool_args jsonb[], p_created_at timestamptz[],
+        p_title text, p_first timestamptz, p_last timestamptz, p_lock_key bigint
+    ) RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+    BEGIN
+        PERFORM pg_advisory_xact_lock_shared(p_lock_key);
+        WITH live AS (
+            SELECT NOT EXISTS (SELECT 1 FROM deleted_threads WHERE thread_id = p_thread_id)
+                   OR EXISTS (SELECT 1 FROM runs WHERE run_id = p_run_id) AS ok
+        ),
+        inserted AS (
+            INSERT INTO messages (thread_id, run_id, message_id, role, content,
+                                  tool_name, tool_call_id, tool_args, created_at)
+            SELECT p_thread_id, p_run_id, * FROM unnest(p_message_ids, p_roles, p_contents,
+                                                        p_tool_names, p_tool_call_ids, p_tool_args,
+                                                        p_created_at)
+            WHERE (SELECT ok FROM live)
+            ON CONFLICT DO NOTHING
+            RETURNING 1
+        )
+        INSERT INTO threads AS t (thread_id, title, created_at, updated_at, message_count)
+        SELECT p_thread_id, p_title, p_first, p_last, (SELECT count(*) FROM inserted)
+        WHERE (SELECT ok FROM live)
+        ON CONFLICT (thread_id) DO UPDATE SET
+            title = COALESCE(t.title, EXCLUDED.title),
+            updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at),
+            message_count = t.message_count + EXCLUDED.message_count;
+    END $$;
+    """,
 ]
 
 SELECT_VERSIONS = "SELECT version FROM schema_migrations"

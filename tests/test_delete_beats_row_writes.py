@@ -24,7 +24,7 @@ CREATE TRIGGER slow_rows BEFORE INSERT ON messages FOR EACH STATEMENT EXECUTE FU
 PENDING_WRITES = """
 SELECT count(*) FROM pg_stat_activity
 WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'
-  AND query LIKE '%INSERT INTO messages%'
+  AND query LIKE '%record_messages%'
 """
 
 
