@@ -16,8 +16,6 @@ ON CONFLICT (thread_id) DO UPDATE SET interrupts = EXCLUDED.interrupts
 
 CLEAR_INTERRUPTS = "UPDATE threads SET interrupts = NULL WHERE thread_id = $1 AND interrupts IS NOT NULL"
 
-SELECT_INTERRUPTS = "SELECT interrupts FROM threads WHERE thread_id = $1"
-
 
 async def set_interrupts(pool: asyncpg.Pool, *, thread_id: str, interrupts: list[dict[str, Any]]) -> None:
     """Record what the thread waits on now; an empty list clears it."""
@@ -25,9 +23,3 @@ async def set_interrupts(pool: asyncpg.Pool, *, thread_id: str, interrupts: list
         await pool.execute(SET_INTERRUPTS, thread_id, json.dumps(interrupts))
     else:
         await pool.execute(CLEAR_INTERRUPTS, thread_id)
-
-
-async def recorded_interrupts(pool: asyncpg.Pool, *, thread_id: str) -> list[dict[str, Any]]:
-    """What the thread waited on when its last run ended; empty when nothing."""
-    found = await pool.fetchval(SELECT_INTERRUPTS, thread_id)
-    return json.loads(found) if found else []

@@ -30,20 +30,9 @@ log = logging.getLogger(__name__)
 RECONNECT_FIRST_DELAY = 0.1
 RECONNECT_MAX_DELAY = 2.0
 
-CLAIM_THREAD = """
-WITH claim AS (SELECT pg_try_advisory_lock($1) AS ok),
-lost AS (
-    UPDATE runs SET status = 'lost', finished_at = now()
-    WHERE thread_id = $3 AND status = 'running' AND (SELECT ok FROM claim)
-),
-inserted AS (
-    INSERT INTO runs (run_id, thread_id, status, owner_pid, lock_key)
-    SELECT $2, $3, 'running', pg_backend_pid(), $1 FROM claim WHERE ok
-    ON CONFLICT (run_id) DO NOTHING
-    RETURNING run_id
-)
-SELECT (SELECT ok FROM claim) AS locked, EXISTS (SELECT 1 FROM inserted) AS inserted
-"""
+# Migration 7 (db/schema.py): the lock; then, if taken, older runs of the thread marked lost,
+# the run's row, and whether the thread waits on a person (`threads.interrupts`).
+CLAIM_THREAD = "SELECT locked, inserted, waiting FROM claim_thread($1, $2, $3)"
 
 RETAKE_THREAD = """
 WITH claim AS (SELECT pg_try_advisory_lock($1) AS ok)
@@ -110,6 +99,13 @@ LockLost = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """A thread taken for a run."""
+
+    waiting: bool  # its last run ended waiting on a person (`threads.interrupts` is set)
+
+
+@dataclass(frozen=True, slots=True)
 class RunState:
     run_id: str
     thread_id: str
@@ -160,22 +156,23 @@ class RunCoordinator:
             self._listeners[channel] = callback
             await conn.add_listener(channel, self._on_notification)
 
-    async def claim_thread(self, *, thread_id: str, run_id: str) -> bool:
-        """Take the thread for `run_id`; False when another run holds it.
+    async def claim_thread(self, *, thread_id: str, run_id: str) -> Claim | None:
+        """Take the thread for `run_id`; None when another run holds it.
 
         Raises RunExists when `run_id` was used before (a client may choose its run ids).
         """
         key = thread_lock_key(thread_id)
         async with self._lock:
             if thread_id in self._held:  # advisory locks are re-entrant within a session
-                return False
-            locked, inserted = await self._control(CLAIM_THREAD, key, run_id, thread_id)
+                return None
+            locked, inserted, waiting = await self._control(CLAIM_THREAD, key, run_id, thread_id)
             if locked and not inserted:
                 await self._control(UNLOCK_THREAD, key)
                 raise RunExists(f"run {run_id} already exists")
-            if locked:
-                self._held[thread_id] = run_id
-            return bool(locked)
+            if not locked:
+                return None
+            self._held[thread_id] = run_id
+            return Claim(waiting=bool(waiting))
 
     async def release_thread(
         self,

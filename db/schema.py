@@ -125,6 +125,30 @@ MIGRATIONS = [
             message_count = t.message_count + EXCLUDED.message_count;
     END $$;
     """,
+    """
+    -- taking a thread in one round trip: its lock, its run row, and whether it waits on a person,
+    -- read after the lock was granted (a statement of its own, so it sees what the run that held
+    -- the thread recorded before letting go)
+    CREATE FUNCTION claim_thread(
+        p_lock_key bigint, p_run_id text, p_thread_id text,
+        OUT locked boolean, OUT inserted boolean, OUT waiting boolean
+    ) LANGUAGE plpgsql VOLATILE AS $$
+    BEGIN
+        locked := pg_try_advisory_lock(p_lock_key);
+        inserted := false;
+        waiting := false;
+        IF NOT locked THEN
+            RETURN;
+        END IF;
+        UPDATE runs SET status = 'lost', finished_at = now()
+        WHERE thread_id = p_thread_id AND status = 'running';
+        INSERT INTO runs (run_id, thread_id, status, owner_pid, lock_key)
+        VALUES (p_run_id, p_thread_id, 'running', pg_backend_pid(), p_lock_key)
+        ON CONFLICT (run_id) DO NOTHING;
+        inserted := FOUND;
+        waiting := EXISTS (SELECT 1 FROM threads WHERE thread_id = p_thread_id AND interrupts IS NOT NULL);
+    END $$;
+    """,
 ]
 
 SELECT_VERSIONS = "SELECT version FROM schema_migrations"

@@ -121,10 +121,10 @@ class RunRegistry:
             max_events=self._settings.run_buffer_events,
             input_messages=messages,
         )
-        await self._claim(run)
+        waiting = await self._claim(run)
         try:
             if turn is None:
-                run.resume = await self._waiting.admit(thread_id, resume)
+                run.resume = await self._waiting.admit(thread_id, resume, recorded=waiting)
         except BaseException:
             await self._release(run, "error", [])
             self._runs.pop(run_id, None)
@@ -196,8 +196,9 @@ class RunRegistry:
         await self._cluster.close()
         await self._tasks.cancel()
 
-    async def _claim(self, run: Run) -> None:
-        """Take `run`'s thread, or raise ThreadBusy naming the run that holds it."""
+    async def _claim(self, run: Run) -> bool:
+        """Take `run`'s thread, or raise ThreadBusy naming the run that holds it; whether the
+        thread's last run ended waiting on a person."""
         thread_id = run.thread_id
         loop = asyncio.get_running_loop()
         deadline = loop.time() + HOLDER_LOOKUP_SECONDS
@@ -210,10 +211,10 @@ class RunRegistry:
             self._claiming[thread_id] = claim = loop.create_future()
             try:
                 claimed = await self._coordinator.claim_thread(thread_id=thread_id, run_id=run.run_id)
-                if claimed:
+                if claimed is not None:
                     self._active[thread_id] = run
                     self._runs[run.run_id] = run
-                    return
+                    return claimed.waiting
             finally:
                 del self._claiming[thread_id]
                 claim.set_result(None)

@@ -18,7 +18,7 @@ from langgraph.constants import END
 
 from agent.interrupts import agui_interrupt, answer_rows, cancelled_results, interrupt_rows, resume_map
 from agent.rows import rows_for
-from db.interrupts import recorded_interrupts, set_interrupts
+from db.interrupts import set_interrupts
 from db.messages import MessageRow
 from errors import InterruptNotPending, InterruptPending
 
@@ -33,10 +33,16 @@ class WaitingThreads:
         state = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
         return [agui_interrupt(i) for i in state.interrupts]
 
-    async def admit(self, thread_id: str, resume: Sequence[ResumeEntry] | None) -> dict[str, Any] | None:
-        """Check a turn against what the thread waits on; the resume map of `Command(resume=...)`."""
+    async def admit(
+        self, thread_id: str, resume: Sequence[ResumeEntry] | None, *, recorded: bool
+    ) -> dict[str, Any] | None:
+        """Check a turn against what the thread waits on; the resume map of `Command(resume=...)`.
+
+        `recorded`: the thread's last run ended waiting on a person (`threads.interrupts`,
+        read when the thread was taken); only then is its checkpoint read for a new message.
+        """
         if resume is None:
-            if not await recorded_interrupts(self._pool, thread_id=thread_id):
+            if not recorded:
                 return None
             if waiting := await self.pending(thread_id):
                 raise InterruptPending(thread_id, [i.id for i in waiting])
