@@ -40,9 +40,14 @@ def build_graph(
     graph.add_node("agent", agent)
     graph.add_node("tools", ToolNode(tools, handle_tool_errors=True))
     graph.add_edge(START, "agent")
-    graph.add_conditional_edges("agent", tools_condition, ["tools", END])
+    graph.add_conditional_edges("agent", tools_or_end, ["tools", END])
     graph.add_edge("tools", "agent")
     return graph.compile(checkpointer=checkpointer, store=store)
+
+
+async def tools_or_end(state: ChatState) -> str:
+    """`tools_condition`, as a coroutine: LangGraph runs a plain function in a thread, every turn."""
+    return tools_condition(state)
 
 
 def fit_context(messages: list[BaseMessage], budget: int | None) -> list[BaseMessage]:

@@ -18,7 +18,7 @@ from agent.openai_streams import use_fast_streams
 from agent.threads import Threads
 from api.sse import Shutdown
 from background import BackgroundTasks
-from db.checkpoints import PoolPostgresSaver
+from db.checkpoints import PoolPostgresSaver, serialize_checkpoints_inline
 from db.embedded import embedded_postgres
 from db.pools import asyncpg_pool, checkpoint_pool
 from db.recorder import MessageRecorder
@@ -58,6 +58,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         pool = await stack.enter_async_context(asyncpg_pool(url, settings))
         await migrate(pool)
         checkpoints = await stack.enter_async_context(checkpoint_pool(url, settings))
+        serialize_checkpoints_inline()
         checkpointer = PoolPostgresSaver(checkpoints)
         await checkpointer.setup()
         store = AsyncPostgresStore(checkpoints)

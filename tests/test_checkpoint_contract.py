@@ -2,13 +2,17 @@
 
 db/branches.py and db/retention.py read and delete rows of the saver's tables
 with our own SQL; db/checkpoints.py overrides the saver's `_cursor` to lift its
-instance lock (langgraph#7259).
+instance lock (langgraph#7259), and gives the saver's module an `asyncio` whose
+`to_thread` calls at once (no thread handoff per dump and load).
 """
 
+import asyncio
 import inspect
 from collections.abc import AsyncIterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Annotated
 
+import langgraph.checkpoint.postgres.aio as saver_module
 import pytest
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 from langgraph.channels import DeltaChannel
@@ -17,7 +21,7 @@ from langgraph.graph import START, StateGraph
 from typing_extensions import TypedDict
 
 from agent.delta import add_message_batches
-from db.checkpoints import PoolPostgresSaver
+from db.checkpoints import PoolPostgresSaver, serialize_checkpoints_inline
 from db.pools import checkpoint_pool
 from settings import Settings
 
@@ -111,3 +115,36 @@ def test_short_channel_versions_sort_as_their_numbers_and_above_the_stock_ones()
     assert saver.get_next_version(stock, None) > stock  # a thread stored before goes on in order
     assert saver.get_next_version(stock, None).startswith("0000000043.")
     assert saver.get_next_version("0000000007.a", None) != saver.get_next_version("0000000007.a", None)
+
+
+class NoThreads(ThreadPoolExecutor):
+    def submit(self, *args: object, **kwargs: object) -> Future:  # type: ignore[override]
+        raise AssertionError("the saver handed work to a thread")
+
+
+async def test_the_saver_dumps_and_loads_through_its_modules_asyncio_on_the_loop(
+    saver: PoolPostgresSaver,
+) -> None:
+    """The name `serialize_checkpoints_inline` replaces is the one the saver calls: with no thread
+    to hand work to, a checkpoint, its writes and its reading back all still work."""
+    source = inspect.getsource(saver_module)
+    assert "asyncio.to_thread(" in source and "import asyncio" in source
+    serialize_checkpoints_inline()
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(NoThreads(max_workers=1))
+    try:
+        async def echo(state: Twice) -> dict:  # a sync node would run in a thread of LangGraph's
+            return {"messages": [AIMessage("echo")]}
+
+        builder = StateGraph(Twice)
+        builder.add_node("echo", echo)
+        builder.add_edge(START, "echo")
+        graph = builder.compile(checkpointer=saver)
+        await saver.adelete_thread("inline")
+        config = {"configurable": {"thread_id": "inline"}}
+        for n in range(3):
+            await graph.ainvoke({"messages": [HumanMessage(str(n))]}, config, durability="exit")
+        state = await graph.aget_state(config)
+        assert [m.text for m in state.values["messages"]] == ["0", "echo", "1", "echo", "2", "echo"]
+    finally:
+        loop.set_default_executor(ThreadPoolExecutor())
