@@ -59,6 +59,13 @@ class TokenTap(BaseCallbackHandler):
 
     run_inline = True  # in the model's own task, in order, not in a thread (langgraph#1818)
     raise_error = True  # a failure here fails the run instead of a warning and a lost token
+    # Only chat models' events matter: LangChain skips calling the rest (every node and channel
+    # write of the graph starts and ends a chain).
+    ignore_chain = True
+    ignore_agent = True
+    ignore_retriever = True
+    ignore_retry = True
+    ignore_custom_event = True
 
     def __init__(self, on_token: OnToken) -> None:
         self._on_token = on_token
