@@ -16,6 +16,8 @@ from typing import Protocol
 
 from ag_ui.core import BaseEvent
 
+from agent.event_json import event_json
+
 Event = tuple[int, str]  # sequence number, JSON text
 
 
@@ -74,7 +76,7 @@ class EventBuffer:
         return self._first_seq + len(self._events) - 1
 
     def append(self, event: BaseEvent | str) -> None:
-        self._events.append(event if isinstance(event, str) else event.model_dump_json(by_alias=True))
+        self._events.append(event if isinstance(event, str) else event_json(event))
         if len(self._events) > self._max_events:
             drop = len(self._events) - self._max_events
             del self._events[:drop]
