@@ -21,6 +21,9 @@ langgraph#7269, still open in langgraph-checkpoint-postgres 3.2.0, which has no
 public switch for it). `_cursor` is the upstream's one private seam for this;
 `tests/test_checkpoint_contract.py` pins its signature and what it yields.
 
+Writes started together share a round trip (`aput_writes`: at the end of a run
+LangGraph stores a `DeltaChannel`'s writes with one call per step, all at once).
+
 And one departure for the whole saver module: its (de)serialization runs on the
 event loop, not through `asyncio.to_thread` (`serialize_checkpoints_inline`).
 The saver hands each dump and load to a thread, four a turn; a handoff costs
@@ -35,12 +38,13 @@ saver still goes through that name.
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import langgraph.checkpoint.postgres.aio as saver_module
-from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.postgres.aio import WRITES_IDX_MAP, AsyncPostgresSaver
 from psycopg import AsyncCursor
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
@@ -48,8 +52,71 @@ from psycopg_pool import AsyncConnectionPool
 VERSION_DIGITS = 10  # a channel updated ten billion times in one thread wraps; none will be
 
 
+WriteCall = tuple[RunnableConfig, Sequence[tuple[str, Any]], str, str]  # aput_writes' arguments
+
+
 class PoolPostgresSaver(AsyncPostgresSaver):
     """`AsyncPostgresSaver` with short channel versions, whose calls on a pool run in parallel."""
+
+    _writes_batch: list[tuple[WriteCall, "asyncio.Future[None] | None"]] | None = None
+
+    async def aput_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """The stock `aput_writes`, except that calls started together share one round trip.
+
+        At the end of a run LangGraph stores a `DeltaChannel`'s writes with one call per
+        step, all started at once, and saves the checkpoint once they are in: each call
+        was a pool checkout and a round trip of its own. The first call waits one loop
+        turn for the others and writes them all in one pipeline. The statements are the
+        stock saver's, on the same rows (`tests/test_checkpoint_contract.py`).
+        """
+        call: WriteCall = (config, writes, task_id, task_path)
+        if self._writes_batch is not None:
+            joined: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._writes_batch.append((call, joined))
+            return await joined
+        self._writes_batch = batch = [(call, None)]
+        try:
+            try:
+                await asyncio.sleep(0)  # the calls started with this one join it now
+            finally:
+                self._writes_batch = None
+            await self._write_calls([call for call, _ in batch])
+        except BaseException as error:
+            for _, joined in batch[1:]:
+                if joined is not None and not joined.done():
+                    if isinstance(error, asyncio.CancelledError):
+                        joined.cancel()
+                    else:
+                        joined.set_exception(error)
+            raise
+        for _, joined in batch[1:]:
+            if joined is not None and not joined.done():
+                joined.set_result(None)
+
+    async def _write_calls(self, calls: list[WriteCall]) -> None:
+        async with self._cursor(pipeline=True) as cur:
+            for config, writes, task_id, task_path in calls:
+                query = (
+                    self.UPSERT_CHECKPOINT_WRITES_SQL
+                    if all(w[0] in WRITES_IDX_MAP for w in writes)
+                    else self.INSERT_CHECKPOINT_WRITES_SQL
+                )
+                configurable = config["configurable"]
+                params = self._dump_writes(
+                    configurable["thread_id"],
+                    configurable["checkpoint_ns"],
+                    configurable["checkpoint_id"],
+                    task_id,
+                    task_path,
+                    writes,
+                )
+                await cur.executemany(query, params)
 
     def get_next_version(self, current: str | int | None, channel: None) -> str:
         number = 0 if current is None else int(str(current).split(".")[0])

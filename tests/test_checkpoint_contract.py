@@ -2,7 +2,8 @@
 
 db/branches.py and db/retention.py read and delete rows of the saver's tables
 with our own SQL; db/checkpoints.py overrides the saver's `_cursor` to lift its
-instance lock (langgraph#7259), and gives the saver's module an `asyncio` whose
+instance lock (langgraph#7259), writes `aput_writes` calls started together in one
+round trip with the stock statements, and gives the saver's module an `asyncio` whose
 `to_thread` calls at once (no thread handoff per dump and load).
 """
 
@@ -133,6 +134,7 @@ async def test_the_saver_dumps_and_loads_through_its_modules_asyncio_on_the_loop
     loop = asyncio.get_running_loop()
     loop.set_default_executor(NoThreads(max_workers=1))
     try:
+
         async def echo(state: Twice) -> dict:  # a sync node would run in a thread of LangGraph's
             return {"messages": [AIMessage("echo")]}
 
@@ -148,3 +150,37 @@ async def test_the_saver_dumps_and_loads_through_its_modules_asyncio_on_the_loop
         assert [m.text for m in state.values["messages"]] == ["0", "echo", "1", "echo", "2", "echo"]
     finally:
         loop.set_default_executor(ThreadPoolExecutor())
+
+
+WRITE_ROWS = """
+SELECT checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob
+FROM checkpoint_writes WHERE thread_id = %s ORDER BY task_id, idx
+"""
+
+
+async def test_writes_started_together_are_the_stock_savers_rows_in_one_round_trip(
+    saver: PoolPostgresSaver,
+) -> None:
+    writes = {
+        "task-a": [("messages", [HumanMessage("hi", id="h1")])],
+        "task-b": [("messages", [AIMessage("hello", id="a1")]), ("branch:to:agent", None)],
+    }
+
+    def config(thread_id: str) -> dict:
+        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": "", "checkpoint_id": "cp-1"}}
+
+    for thread_id in ("stock-writes", "our-writes"):
+        await saver.adelete_thread(thread_id)
+    for task_id, task_writes in writes.items():
+        await AsyncPostgresSaver.aput_writes(saver, config("stock-writes"), task_writes, task_id, "~path")
+    checkouts = saver.conn.get_stats().get("requests_num", 0)
+    await asyncio.gather(
+        *(saver.aput_writes(config("our-writes"), w, task_id, "~path") for task_id, w in writes.items())
+    )
+    assert saver.conn.get_stats().get("requests_num", 0) - checkouts == 1
+    async with saver._cursor() as cur:
+        await cur.execute(WRITE_ROWS, ("stock-writes",))
+        stock = await cur.fetchall()
+        await cur.execute(WRITE_ROWS, ("our-writes",))
+        ours = await cur.fetchall()
+    assert ours == stock and len(ours) == 3
