@@ -16,9 +16,9 @@ reach the socket in the order they were made. A client that does not send
 `Accept-Encoding: gzip` gets the plain stream.
 """
 
+import asyncio
 import zlib
 
-import anyio
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import Message, Scope, Send
 
@@ -41,7 +41,7 @@ class GzipSend:
 
     def __init__(self, send: Send) -> None:
         self._send = send
-        self._lock = anyio.Lock()
+        self._lock = asyncio.Lock()  # anyio's yields to the loop on every acquire
         self._compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, 16 + WINDOW_BITS, MEMORY_LEVEL)
 
     async def __call__(self, message: Message) -> None:

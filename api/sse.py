@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import anyio
 from sse_starlette import EventSourceResponse, ServerSentEvent
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from api.gzip_stream import GzipSend, accepts_gzip
 from runs.buffer import EventFeed, split_named
@@ -112,10 +112,25 @@ class GzipEventSourceResponse(EventSourceResponse):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, GzipSend(send) if accepts_gzip(scope) else send)
 
+    async def _send_with_timeout(self, send: Send, message: Message) -> None:
+        """Each write straight to `send`: with no `send_timeout` (ours) sse-starlette still opens an
+        anyio cancel scope around every write, a tenth of a slow model's per-token CPU.
+        `tests/test_sse_contract.py` fails if sse-starlette stops writing through this method."""
+        if self.send_timeout is not None:
+            await super()._send_with_timeout(send, message)
+        else:
+            await send(message)
+
 
 def _frame(run_id: str, seq: int, text: str) -> bytes:
+    """`ServerSentEvent(data=…, event=…, id=…, sep="\\n").encode()`, without the object: JSON text
+    has no raw line break, so it is one `data:` line (anything else takes sse-starlette's way)."""
     name, data = split_named(text)
-    return ServerSentEvent(data=data, event=name, id=f"{run_id}:{seq}", sep="\n").encode()
+    if "\n" in data or "\r" in data:
+        return ServerSentEvent(data=data, event=name, id=f"{run_id}:{seq}", sep="\n").encode()
+    if name is None:
+        return f"id: {run_id}:{seq}\ndata: {data}\n\n".encode()
+    return f"id: {run_id}:{seq}\nevent: {name}\ndata: {data}\n\n".encode()
 
 
 def parse_last_event_id(value: str | None) -> tuple[str, int] | None:
