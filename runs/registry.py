@@ -212,6 +212,9 @@ class RunRegistry:
             try:
                 claimed = await self._coordinator.claim_thread(thread_id=thread_id, run_id=run.run_id)
                 if claimed is not None:
+                    # The run's row took its started_at in the claim: time to first token counts
+                    # from here, so it never exceeds the duration the row's timestamps give.
+                    run.figures.started = time.monotonic()
                     self._active[thread_id] = run
                     self._runs[run.run_id] = run
                     return claimed.waiting
