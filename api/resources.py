@@ -14,6 +14,7 @@ from langgraph.store.postgres import AsyncPostgresStore
 from agent.delta import delta_channels
 from agent.graph import load_graph
 from agent.history import History
+from agent.openai_messages import use_plain_answer_dicts
 from agent.openai_streams import use_fast_streams
 from agent.threads import Threads
 from api.sse import Shutdown
@@ -64,6 +65,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         store = AsyncPostgresStore(checkpoints)
         await store.setup()
         use_fast_streams(settings.fast_model_streams)
+        use_plain_answer_dicts(settings.fast_model_streams)
         graph = load_graph(settings.graph, checkpointer=checkpointer, settings=settings, store=store)
 
         coordinator = RunCoordinator(url, pool)

@@ -13,6 +13,9 @@ format wrote sorts below any this one writes, so threads stored before keep
 working) and a random part, so the blobs of two branches forked from one
 checkpoint never share a key. Measured with `python -m bench --only growth`.
 
+Messages load through `db/serde.py`'s serializer, which rebuilds them without
+validating them again (the stored bytes are the stock serializer's).
+
 One other departure from the stock saver: no instance lock on a pool. The
 stock saver runs every database call behind one `asyncio.Lock`, needed when it
 shares a single connection but pure head-of-line blocking on a pool, where each
@@ -45,9 +48,12 @@ from typing import Any, TypeVar
 import langgraph.checkpoint.postgres.aio as saver_module
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.postgres.aio import WRITES_IDX_MAP, AsyncPostgresSaver
+from langgraph.checkpoint.serde.base import SerializerProtocol
 from psycopg import AsyncCursor
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
+
+from db.serde import CheckpointSerializer
 
 VERSION_DIGITS = 10  # a channel updated ten billion times in one thread wraps; none will be
 
@@ -59,6 +65,9 @@ class PoolPostgresSaver(AsyncPostgresSaver):
     """`AsyncPostgresSaver` with short channel versions, whose calls on a pool run in parallel."""
 
     _writes_batch: list[tuple[WriteCall, "asyncio.Future[None] | None"]] | None = None
+
+    def __init__(self, conn: Any, *, serde: SerializerProtocol | None = None) -> None:
+        super().__init__(conn, serde=serde or CheckpointSerializer())
 
     async def aput_writes(
         self,
