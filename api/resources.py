@@ -19,7 +19,7 @@ from agent.openai_streams import use_fast_streams
 from agent.threads import Threads
 from api.sse import Shutdown
 from background import BackgroundTasks
-from db.checkpoints import PoolPostgresSaver, serialize_checkpoints_inline
+from db.checkpoints import PoolPostgresSaver, serialize_checkpoints_inline, walk_delta_history_in_short_pages
 from db.embedded import embedded_postgres
 from db.pools import asyncpg_pool, checkpoint_pool
 from db.recorder import MessageRecorder
@@ -60,6 +60,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         await migrate(pool)
         checkpoints = await stack.enter_async_context(checkpoint_pool(url, settings))
         serialize_checkpoints_inline()
+        walk_delta_history_in_short_pages()
         checkpointer = PoolPostgresSaver(checkpoints)
         await checkpointer.setup()
         store = AsyncPostgresStore(checkpoints)

@@ -4,7 +4,8 @@ db/branches.py and db/retention.py read and delete rows of the saver's tables
 with our own SQL; db/checkpoints.py overrides the saver's `_cursor` to lift its
 instance lock (langgraph#7259), writes `aput_writes` calls started together in one
 round trip with the stock statements, and gives the saver's module an `asyncio` whose
-`to_thread` calls at once (no thread handoff per dump and load).
+`to_thread` calls at once (no thread handoff per dump and load) and walks a
+`DeltaChannel`'s history in shorter pages.
 """
 
 import asyncio
@@ -22,7 +23,12 @@ from langgraph.graph import START, StateGraph
 from typing_extensions import TypedDict
 
 from agent.delta import add_message_batches
-from db.checkpoints import PoolPostgresSaver, serialize_checkpoints_inline
+from db.checkpoints import (
+    DELTA_WALK_PAGE,
+    PoolPostgresSaver,
+    serialize_checkpoints_inline,
+    walk_delta_history_in_short_pages,
+)
 from db.pools import checkpoint_pool
 from settings import Settings
 
@@ -184,3 +190,29 @@ async def test_writes_started_together_are_the_stock_savers_rows_in_one_round_tr
         await cur.execute(WRITE_ROWS, ("our-writes",))
         ours = await cur.fetchall()
     assert ours == stock and len(ours) == 3
+
+
+async def test_a_delta_history_longer_than_a_walk_page_replays_whole(
+    saver: PoolPostgresSaver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page `walk_delta_history_in_short_pages` shortens is the one the history walk reads;
+    a snapshot several pages back is still found, and the messages after it replayed."""
+    assert isinstance(saver_module._DELTA_PAGE_SIZE, int)
+    assert "_DELTA_PAGE_SIZE" in inspect.getsource(AsyncPostgresSaver.aget_delta_channel_history)
+    walk_delta_history_in_short_pages()
+    assert saver_module._DELTA_PAGE_SIZE == DELTA_WALK_PAGE
+    monkeypatch.setattr(saver_module, "_DELTA_PAGE_SIZE", 2)
+
+    class Rare(TypedDict):
+        messages: Annotated[list[AnyMessage], DeltaChannel(add_message_batches, snapshot_frequency=9)]
+
+    builder = StateGraph(Rare)
+    builder.add_node("echo", lambda state: {"messages": [AIMessage(f"echo {len(state['messages'])}")]})
+    builder.add_edge(START, "echo")
+    graph = builder.compile(checkpointer=saver)
+    await saver.adelete_thread("pages")
+    config = {"configurable": {"thread_id": "pages"}}
+    for n in range(7):
+        await graph.ainvoke({"messages": [HumanMessage(str(n))]}, config, durability="exit")
+    texts = [m.content for m in (await graph.aget_state(config)).values["messages"]]
+    assert texts == [text for n in range(7) for text in (str(n), f"echo {2 * n + 1}")]
