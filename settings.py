@@ -43,7 +43,10 @@ class Settings(BaseSettings):
     )
     fast_model_streams: bool = Field(
         True,
-        description="Read every ChatOpenAI's streams as plain dicts (false: as the openai SDK's objects).",
+        description=(
+            "Read every ChatOpenAI's streams as plain dicts and write its plain text history the short way"
+            " (false: the SDK's and langchain-openai's own ways)."
+        ),
     )
     context_tokens: int | None = Field(
         None, gt=0, description="Token budget of what is sent to the model (unset: everything)."

@@ -38,14 +38,14 @@ module's `asyncio` name is given a `to_thread` that calls at once; the rest
 of `asyncio` is untouched. `tests/test_checkpoint_contract.py` pins that the
 saver still goes through that name.
 
-And a second: a `DeltaChannel`'s history is looked for in pages of 128
+And a second: a `DeltaChannel`'s history is looked for in pages of 64
 checkpoints (`walk_delta_history_in_short_pages`), not 1,024. The walk back to
 the nearest snapshot reads a page of checkpoint rows at a time, each with a
 lookup in the blobs, and the stock page is as long as the thread up to 1,024
 checkpoints, however near the snapshot is: 0.5 ms of a turn at 200 turns
-(measured here), growing with the thread. The default graph snapshots every
-200 updates (`agent/delta.py`), 100 plain turns, so one short page nearly
-always reaches it; a graph that snapshots less often takes more pages, with
+(measured here with pages of 128), growing with the thread. The default graph
+snapshots every 100 updates (`agent/delta.py`), 50 plain turns, so one short
+page nearly always reaches it; a graph that snapshots less often takes more pages, with
 the same result. The page is the module's `_DELTA_PAGE_SIZE` (no switch, no
 upstream issue yet), pinned like `asyncio` above.
 """
@@ -67,7 +67,7 @@ from psycopg_pool import AsyncConnectionPool
 from db.serde import CheckpointSerializer
 
 VERSION_DIGITS = 10  # a channel updated ten billion times in one thread wraps; none will be
-DELTA_WALK_PAGE = 128  # checkpoints per page of a DeltaChannel history walk (stock: 1,024)
+DELTA_WALK_PAGE = 64  # checkpoints per page of a DeltaChannel history walk (stock: 1,024)
 
 
 WriteCall = tuple[RunnableConfig, Sequence[tuple[str, Any]], str, str]  # aput_writes' arguments
