@@ -20,7 +20,7 @@ from typing_extensions import TypedDict
 # messages and reads each write after it as a row of its own, which costs twice as
 # much per message. One `python -m bench --only growth` run each: a snapshot every
 # 100 updates stored 10.2x the thread's text at 200 turns (every 200: 9.9x), and
-# the time to first token at 400 messages was 1.46x a new thread's (1.73x).
+# the time to first token at 400 messages was 1.46x a new thread's (every 200: 1.73x).
 SNAPSHOT_EVERY = 100
 
 

@@ -13,9 +13,9 @@ with one that answers the two cases whose result it knows, for the chat
 completions API: an `AIMessage` of plain text with no tool call, function call
 or audio, and a `HumanMessage` of plain text. It hands every other message to
 the original: the same dict either way (`tests/test_openai_messages.py`
-compares them over generated messages). The
-upstream function and what it is looked up as are pinned there too; no upstream
-issue asks for the loop to skip text yet.
+compares them over generated messages). The upstream function and what it is
+looked up as are pinned there too; no upstream issue asks for the loop to skip
+text yet.
 """
 
 from typing import Any

@@ -59,7 +59,7 @@ def rebuilt(cls: type[BaseMessage], fields: dict[str, Any]) -> BaseMessage:
 
 
 class CheckpointSerializer(JsonPlusSerializer):
-    """`JsonPlusSerializer` whose msgpack loads rebuild LangChain messages with `model_construct`."""
+    """`JsonPlusSerializer` whose msgpack loads rebuild LangChain messages as `model_construct` would."""
 
     def loads_typed(self, data: tuple[str, bytes]) -> Any:
         type_, payload = data
@@ -68,16 +68,23 @@ class CheckpointSerializer(JsonPlusSerializer):
         return ormsgpack.unpackb(payload, ext_hook=self._ext_hook, option=ormsgpack.OPT_NON_STR_KEYS)
 
     def _ext_hook(self, code: int, data: bytes) -> Any:
-        if code == EXT_PYDANTIC_V2:
-            module, name, fields, *_ = ormsgpack.unpackb(
-                data, ext_hook=self._ext_hook, option=ormsgpack.OPT_NON_STR_KEYS
-            )
-            known = MESSAGE_CLASSES.get((module, name))
-            if known is not None and isinstance(fields, dict) and fields.keys() == known[1]:
-                return rebuilt(known[0], fields)
-            return self._unpack_ext_hook(code, data)
+        if code == EXT_PYDANTIC_V2 and (message := self._message(data)) is not None:
+            return message
         if code == EXT_DELTA_SNAPSHOT:
             return _DeltaSnapshot(
                 ormsgpack.unpackb(data, ext_hook=self._ext_hook, option=ormsgpack.OPT_NON_STR_KEYS)
             )
         return self._unpack_ext_hook(code, data)
+
+    def _message(self, data: bytes) -> BaseMessage | None:
+        """The LangChain message stored in `data` with exactly its class's fields; None for anything else."""
+        stored = ormsgpack.unpackb(data, ext_hook=self._ext_hook, option=ormsgpack.OPT_NON_STR_KEYS)
+        if not (isinstance(stored, list) and len(stored) >= 3 and isinstance(stored[2], dict)):
+            return None
+        module, name, fields = stored[0], stored[1], stored[2]
+        known = (
+            MESSAGE_CLASSES.get((module, name)) if isinstance(module, str) and isinstance(name, str) else None
+        )
+        if known is None or fields.keys() != known[1]:
+            return None
+        return rebuilt(known[0], fields)

@@ -8,6 +8,7 @@ is stored as, and `_DeltaSnapshot`.
 from typing import Any
 
 import ormsgpack
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
@@ -118,3 +119,22 @@ def test_a_serializer_with_a_wider_allowlist_still_takes_the_short_way() -> None
 async def test_the_saver_uses_it_unless_given_another() -> None:
     assert isinstance(PoolPostgresSaver(None).serde, CheckpointSerializer)
     assert type(PoolPostgresSaver(None, serde=JsonPlusSerializer()).serde) is JsonPlusSerializer
+
+
+def test_an_odd_pydantic_payload_loads_as_the_stock_serializer_loads_it() -> None:
+    fields = HumanMessage("hi", id="h1").model_dump()
+    for stored in [
+        ("langchain_core.messages.human", "HumanMessage"),
+        ("langchain_core.messages.human", "HumanMessage", "not fields", "model_validate_json"),
+        (["not", "a name"], "HumanMessage", fields, "model_validate_json"),
+        ("langchain_core.messages.human", "NoSuchMessage", fields, "model_validate_json"),
+        {"not": "a tuple"},
+    ]:
+        data = ("msgpack", ormsgpack.packb(ormsgpack.Ext(EXT_PYDANTIC_V2, ormsgpack.packb(stored))))
+        try:
+            expected = STOCK.loads_typed(data)
+        except Exception as refused:
+            with pytest.raises(type(refused)):
+                OURS.loads_typed(data)
+        else:
+            assert OURS.loads_typed(data) == expected
