@@ -60,7 +60,7 @@ import langgraph.checkpoint.postgres.aio as saver_module
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.postgres.aio import WRITES_IDX_MAP, AsyncPostgresSaver
 from langgraph.checkpoint.serde.base import SerializerProtocol
-from psycopg import AsyncCursor
+from psycopg import AsyncCursor, AsyncPipeline
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -78,8 +78,10 @@ class PoolPostgresSaver(AsyncPostgresSaver):
 
     _writes_batch: list[tuple[WriteCall, "asyncio.Future[None] | None"]] | None = None
 
-    def __init__(self, conn: Any, *, serde: SerializerProtocol | None = None) -> None:
-        super().__init__(conn, serde=serde or CheckpointSerializer())
+    def __init__(
+        self, conn: Any, pipe: AsyncPipeline | None = None, serde: SerializerProtocol | None = None
+    ) -> None:
+        super().__init__(conn, pipe, serde or CheckpointSerializer())
 
     async def aput_writes(
         self,

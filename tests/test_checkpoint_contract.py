@@ -12,7 +12,7 @@ import asyncio
 import inspect
 from collections.abc import AsyncIterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Annotated
+from typing import Annotated, Any
 
 import langgraph.checkpoint.postgres.aio as saver_module
 import pytest
@@ -68,6 +68,21 @@ async def saver(database_url: str) -> AsyncIterator[PoolPostgresSaver]:
         yield checkpointer
 
 
+async def echo_turns(saver: PoolPostgresSaver, state: type, echo: Any, thread_id: str, turns: int) -> Any:
+    """A one-node graph (START -> `echo`) on `saver`, after `turns` turns "0", "1", ... on a new
+    thread, each stored once at its end and named `<thread_id>-<n>`; the graph and the config."""
+    builder = StateGraph(state)
+    builder.add_node("echo", echo)
+    builder.add_edge(START, "echo")
+    graph = builder.compile(checkpointer=saver)
+    await saver.adelete_thread(thread_id)
+    config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
+    for n in range(turns):
+        turn = {**config, "metadata": {"run_id": f"{thread_id}-{n}"}}
+        await graph.ainvoke({"messages": [HumanMessage(str(n))]}, turn, durability="exit")
+    return graph, config
+
+
 async def test_the_saver_tables_have_the_columns_our_sql_uses(saver: PoolPostgresSaver) -> None:
     async with saver._cursor() as cur:
         await cur.execute(COLUMNS)
@@ -76,14 +91,7 @@ async def test_the_saver_tables_have_the_columns_our_sql_uses(saver: PoolPostgre
 
 
 async def test_a_checkpoint_names_its_run_its_blobs_and_its_delta_snapshots(saver: PoolPostgresSaver) -> None:
-    builder = StateGraph(Twice)
-    builder.add_node("echo", lambda state: {"messages": [AIMessage("echo")]})
-    builder.add_edge(START, "echo")
-    graph = builder.compile(checkpointer=saver)
-    await saver.adelete_thread("contract")
-    for n in range(3):
-        config = {"configurable": {"thread_id": "contract"}, "metadata": {"run_id": f"contract-{n}"}}
-        await graph.ainvoke({"messages": [HumanMessage(str(n))]}, config, durability="exit")
+    await echo_turns(saver, Twice, lambda state: {"messages": [AIMessage("echo")]}, "contract", 3)
     async with saver._cursor() as cur:
         await cur.execute(
             "SELECT checkpoint, metadata FROM checkpoints WHERE thread_id = 'contract' AND checkpoint_ns = ''"
@@ -144,14 +152,7 @@ async def test_the_saver_dumps_and_loads_through_its_modules_asyncio_on_the_loop
         async def echo(state: Twice) -> dict:  # a sync node would run in a thread of LangGraph's
             return {"messages": [AIMessage("echo")]}
 
-        builder = StateGraph(Twice)
-        builder.add_node("echo", echo)
-        builder.add_edge(START, "echo")
-        graph = builder.compile(checkpointer=saver)
-        await saver.adelete_thread("inline")
-        config = {"configurable": {"thread_id": "inline"}}
-        for n in range(3):
-            await graph.ainvoke({"messages": [HumanMessage(str(n))]}, config, durability="exit")
+        graph, config = await echo_turns(saver, Twice, echo, "inline", 3)
         state = await graph.aget_state(config)
         assert [m.text for m in state.values["messages"]] == ["0", "echo", "1", "echo", "2", "echo"]
     finally:
@@ -206,13 +207,9 @@ async def test_a_delta_history_longer_than_a_walk_page_replays_whole(
     class Rare(TypedDict):
         messages: Annotated[list[AnyMessage], DeltaChannel(add_message_batches, snapshot_frequency=9)]
 
-    builder = StateGraph(Rare)
-    builder.add_node("echo", lambda state: {"messages": [AIMessage(f"echo {len(state['messages'])}")]})
-    builder.add_edge(START, "echo")
-    graph = builder.compile(checkpointer=saver)
-    await saver.adelete_thread("pages")
-    config = {"configurable": {"thread_id": "pages"}}
-    for n in range(7):
-        await graph.ainvoke({"messages": [HumanMessage(str(n))]}, config, durability="exit")
+    def echo(state: Rare) -> dict:
+        return {"messages": [AIMessage(f"echo {len(state['messages'])}")]}
+
+    graph, config = await echo_turns(saver, Rare, echo, "pages", 7)
     texts = [m.content for m in (await graph.aget_state(config)).values["messages"]]
     assert texts == [text for n in range(7) for text in (str(n), f"echo {2 * n + 1}")]
