@@ -11,11 +11,9 @@ has been read (it is made in the node's task, the part travels through
 LangGraph's stream queue): it is held until that part, so a step always starts
 before its messages.
 
-Subgraphs are AG-UI subagents. Each namespace LangGraph gives a part (a
-subgraph run inside the task of a node, e.g. `researcher:<task id>`) becomes a
-subagent with a short run id (`s1`, `s2`, ...), opened by SUBAGENT_STARTED on its
-first part and closed by SUBAGENT_FINISHED when the task that ran it finishes;
-every event from inside carries its `subagentRunId`. Steps are unique per
+Subgraphs are AG-UI subagents (`agent.subagents`: opened on a namespace's
+first part, closed when the task that ran it finishes); every event from inside
+carries its `subagentRunId`. Steps are unique per
 subagent, as the AG-UI client requires: a second concurrent task of the same
 node (a `Send` fan-out) is the step `writer (2)`. STEP_STARTED and the start of
 each message and tool call carry `metadata.path`, the nodes from the root graph
@@ -39,8 +37,6 @@ from ag_ui.core import (
     RunStartedEvent,
     StepFinishedEvent,
     StepStartedEvent,
-    SubagentFinishedEvent,
-    SubagentStartedEvent,
     TextMessageContentEvent,
     TextMessageEndEvent,
     TextMessageStartEvent,
@@ -59,11 +55,10 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 
 from agent.interrupts import agui_interrupt
 from agent.messages import message_text
+from agent.subagents import Namespace, Subagents
 from agent.token_tap import TappedToken
 
 STREAM_MODES = ["tasks", "custom"]  # tokens come from agent.token_tap
-
-Namespace = tuple[str, ...]
 
 
 def node_messages(writes: Any) -> list[BaseMessage]:
@@ -77,14 +72,6 @@ def node_messages(writes: Any) -> list[BaseMessage]:
     if isinstance(value, list | tuple):
         return [m for m in value if isinstance(m, BaseMessage)]
     return []
-
-
-@dataclass(slots=True)
-class _Subagent:
-    run_id: str  # the short id on the wire
-    path: list[str]  # node names from the root graph
-    task_id: str  # the task, in the parent namespace, that runs this subgraph
-    parent: Namespace
 
 
 @dataclass(slots=True)
@@ -108,10 +95,8 @@ class EventTranslator:
         self._sent_tool_calls: set[str] = set()
         self._sent_results: set[str] = set()
         self._steps: dict[str, _Step] = {}  # task id -> its open step
-        self._subagents: dict[Namespace, _Subagent] = {}  # open ones
-        self._subagent_by_task: dict[str, Namespace] = {}
+        self._subagents = Subagents()
         self._usage: dict[str, tuple[int, int]] = {}  # message id -> input, output tokens
-        self._subagents_started = 0
         self._tasks_seen: set[str] = set()  # ids of the tasks the `tasks` stream has announced
         self._held: dict[str, list[TappedToken]] = {}  # task id -> its tokens that came before its start
         self.interrupts: dict[str, Interrupt] = {}  # interrupt id -> what the run stopped on
@@ -120,12 +105,7 @@ class EventTranslator:
         return RunStartedEvent(thread_id=self.thread_id, run_id=self.run_id)
 
     def translate(self, mode: str, data: Any, namespace: Namespace = ()) -> list[BaseEvent]:
-        events: list[BaseEvent] = []
-        scope = None
-        if namespace:
-            if namespace not in self._subagents:
-                events += self._enter(namespace)
-            scope = self._subagents[namespace].run_id
+        events, scope = self._subagents.enter(namespace) if namespace else ([], None)
         if mode == "messages":
             chunk, metadata = data
             if isinstance(chunk, AIMessageChunk):
@@ -192,48 +172,7 @@ class EventTranslator:
         events += self._end_messages() + self._end_tool_calls()
         for task_id in list(self._steps):
             events += self._end_step(task_id)
-        for namespace in sorted(self._subagents, key=len, reverse=True):
-            events += self._leave(namespace)
-        return events
-
-    def _enter(self, namespace: Namespace) -> list[BaseEvent]:
-        """SUBAGENT_STARTED for `namespace` and any enclosing namespace not yet open."""
-        outer = namespace[:-1]
-        events = self._enter(outer) if outer and outer not in self._subagents else []
-        node, _, task_id = namespace[-1].partition(":")
-        parent = self._subagents.get(namespace[:-1])
-        subagent = _Subagent(
-            run_id=f"s{self._subagents_started + 1}",
-            path=[*(parent.path if parent else []), node],
-            task_id=task_id,
-            parent=namespace[:-1],
-        )
-        self._subagents_started += 1
-        self._subagents[namespace] = subagent
-        self._subagent_by_task[task_id] = namespace
-        events.append(
-            SubagentStartedEvent(
-                subagent_run_id=subagent.run_id,
-                name=node,
-                parent_subagent_run_id=parent.run_id if parent else None,
-                metadata={"path": subagent.path},
-            )
-        )
-        return events
-
-    def _leave(self, namespace: Namespace) -> list[BaseEvent]:
-        subagent = self._subagents.pop(namespace, None)
-        if subagent is None:
-            return []
-        events: list[BaseEvent] = []
-        for inner in [ns for ns in self._subagents if ns[: len(namespace)] == namespace]:
-            events += self._leave(inner)
-        events.append(SubagentFinishedEvent(subagent_run_id=subagent.run_id))
-        return events
-
-    def _path(self, namespace: Namespace, node: str | None) -> list[str]:
-        subagent = self._subagents.get(namespace)
-        return [*(subagent.path if subagent else []), *([node] if node else [])]
+        return events + self._subagents.finish_all()
 
     def _token(
         self, chunk: AIMessageChunk, scope: str | None, namespace: Namespace, metadata: dict[str, Any]
@@ -248,7 +187,7 @@ class EventTranslator:
                         message_id=message_id,
                         role="assistant",
                         subagent_run_id=scope,
-                        metadata={"path": self._path(namespace, None)} if namespace else None,
+                        metadata={"path": self._subagents.path(namespace, None)} if namespace else None,
                     )
                 )
                 self._open_messages[message_id] = (_owner_task(metadata), scope)
@@ -285,7 +224,7 @@ class EventTranslator:
         while name in open_names:
             copy += 1
             name = f"{task['name']} ({copy})"
-        path = self._path(namespace, task["name"])
+        path = self._subagents.path(namespace, task["name"])
         self._steps[task["id"]] = _Step(name=name, scope=scope, path=path)
         self._tasks_seen.add(task["id"])
         started = StepStartedEvent(
@@ -303,8 +242,7 @@ class EventTranslator:
         events = held + self._end_messages(task=task_id) + self._end_tool_calls(task=task_id)
         for message in node_messages(task["result"]):
             events += self._whole_message(message, scope)
-        if (inner := self._subagent_by_task.pop(task_id, None)) is not None:
-            events += self._leave(inner)
+        events += self._subagents.finish_task(task_id)
         return events + self._end_step(task_id)
 
     def _end_step(self, task_id: str) -> list[BaseEvent]:
